@@ -1,0 +1,50 @@
+# SafeGrid: `make run` serves the app, `make test` runs every check, `make bench` measures.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# `make run` is the embedded development setup; production sets DJANGO_DEBUG=0 itself.
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
+.PHONY: run test lint bench install install-dev messages check-deploy clean
+
+$(VENV)/.base: requirements/base.txt requirements/lock.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements/base.txt -c requirements/lock.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base requirements/dev.txt
+	$(PIP) -r requirements/dev.txt -c requirements/lock.txt
+	touch $@
+
+install: $(VENV)/.base
+install-dev: $(VENV)/.dev
+
+run: $(VENV)/.base
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(PY) manage.py demo_city --if-empty
+	$(RUN_ENV) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SAFEGRID_TESTING=1 $(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
+	SAFEGRID_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(PY) bench/run_all.py
+
+messages: $(VENV)/.dev
+	SAFEGRID_TESTING=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'bench/*'
+	SAFEGRID_TESTING=1 $(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --ignore '.venv/*' --ignore 'staticfiles/*'
+	SAFEGRID_TESTING=1 $(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache

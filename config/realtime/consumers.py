@@ -1,0 +1,91 @@
+"""The one websocket endpoint: authorize on connect, join groups, forward events.
+
+No domain logic lives here. Which groups a user belongs to is answered by the function
+named in ``settings.REALTIME_AUDIENCES`` (owned by ``grids``), so this package imports no
+app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from config.realtime.models import Event
+from config.realtime.publish import event_envelope
+
+CLOSE_UNAUTHENTICATED = 4401
+REPLAY_LIMIT = 500
+
+
+def user_groups(user: Any) -> list[str]:
+    """The groups ``user`` listens to: their own plus what the audience resolver grants."""
+    resolver = import_string(settings.REALTIME_AUDIENCES)
+    return sorted({f"user.{user.pk}", *resolver(user)})
+
+
+def missed_events(*, groups: list[str], after_id: int) -> list[dict[str, Any]]:
+    """Events for any of ``groups`` logged after ``after_id``, oldest first."""
+    events = (
+        Event.objects.filter(id__gt=after_id, audiences__group__in=groups)
+        .distinct()
+        .order_by("id")[:REPLAY_LIMIT]
+    )
+    return [event_envelope(event) for event in events]
+
+
+class EventsConsumer(AsyncJsonWebsocketConsumer):
+    """``/ws/v1/events/``: pushes events; ``?last_event_id=N`` replays what was missed."""
+
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.groups_joined = await database_sync_to_async(user_groups)(user)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "data": {"groups": self.groups_joined}})
+        await self._replay_from_query()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "resume":
+            await self._replay(after_id=_as_int(content.get("last_event_id")))
+        elif isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def event_message(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])
+
+    async def _replay_from_query(self) -> None:
+        query = self.scope.get("query_string", b"").decode()
+        params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+        if "last_event_id" in params:
+            await self._replay(after_id=_as_int(params["last_event_id"]))
+
+    async def _replay(self, *, after_id: int | None) -> None:
+        if after_id is None:
+            await self.send_json({"type": "error", "data": {"code": "invalid_last_event_id"}})
+            return
+        events = await database_sync_to_async(missed_events)(
+            groups=self.groups_joined, after_id=after_id
+        )
+        for event in events:
+            await self.send_json(event)
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,44 @@
+"""Root URLs. Each app owns its own ``urls.py``; this file only mounts them."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config import dashboard, fieldapp, health
+from config.api.auth import LogoutAllApi, LogoutApi, TokenApi
+from config.api.handlers import json_or_html_404, json_or_html_500
+from config.realtime.api import WsTicketApi
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),
+    path("auth/logout/", LogoutApi.as_view(), name="auth-logout"),
+    path("auth/logout-all/", LogoutAllApi.as_view(), name="auth-logout-all"),
+    path("auth/ws-ticket/", WsTicketApi.as_view(), name="auth-ws-ticket"),
+    path("", include("grids.urls")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("admin/dashboard/", dashboard.dashboard_view, name="dashboard"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("manifest.webmanifest", fieldapp.manifest, name="fieldapp-manifest"),
+    path("sw.js", fieldapp.service_worker, name="fieldapp-sw"),
+    path("", fieldapp.index, name="fieldapp"),
+]
+
+if settings.DEBUG:
+    # Development only: production media is private and streamed through permission checks.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = json_or_html_404
+handler500 = json_or_html_500
+
+admin.site.site_header = "SafeGrid"
+admin.site.site_title = "SafeGrid"

@@ -1,0 +1,39 @@
+"""Sign in with a username or a mobile phone number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+from django.http import HttpRequest
+
+from grids.models import normalize_phone
+
+
+class UsernameOrPhoneBackend(ModelBackend):
+    """Accepts the username or the phone number in the ``username`` credential."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if not username or password is None:
+            return None
+        user_model = get_user_model()
+        match = Q(username=username)
+        phone = normalize_phone(username)
+        if phone:
+            match |= Q(phone=phone)
+        user = user_model._default_manager.filter(match).order_by("pk").first()
+        if user is None:
+            # Spend the same time as a real check so timing does not reveal who exists.
+            user_model().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

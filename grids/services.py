@@ -1,0 +1,41 @@
+"""Writes about users and their roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from grids.models import Community, Role, RoleGrant, User
+
+
+def user_update_profile(
+    *, user: User, display_name: str | None = None, preferred_language: str | None = None
+) -> User:
+    """Change what a user may change about themselves."""
+    if display_name is not None:
+        user.display_name = display_name
+    if preferred_language is not None:
+        user.preferred_language = preferred_language
+    user.full_clean(exclude=["password", "username", "home_building"])
+    user.save(update_fields=["display_name", "preferred_language"])
+    return user
+
+
+@transaction.atomic
+def role_grant(*, user: User, role: Role | str, community: Community | None = None) -> RoleGrant:
+    """Give ``user`` a role (idempotent); community staff need a community."""
+    grant = RoleGrant(user=user, role=role, community=community)
+    grant.full_clean(validate_unique=False)
+    existing, _created = RoleGrant.objects.get_or_create(user=user, role=role, community=community)
+    user.__dict__.pop("_role_cache", None)
+    return existing
+
+
+def role_revoke(*, user: User, role: Role | str, community: Any = None) -> int:
+    """Take a role away; returns how many grants were removed."""
+    deleted, _by_model = RoleGrant.objects.filter(
+        user=user, role=role, community=community
+    ).delete()
+    user.__dict__.pop("_role_cache", None)
+    return deleted

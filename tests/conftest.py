@@ -1,0 +1,36 @@
+"""Shared fixtures: a temporary MEDIA_ROOT, API clients, and a signed-in client factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytest_django.fixtures import SettingsWrapper
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from grids.models import User
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: SettingsWrapper, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User], APIClient]:
+    """An API client that sends a real token for ``user`` (as a phone would)."""
+
+    def make(user: User) -> APIClient:
+        _instance, token = AuthToken.objects.create(user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    return make
