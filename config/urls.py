@@ -17,6 +17,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("auth/logout-all/", LogoutAllApi.as_view(), name="auth-logout-all"),
     path("auth/ws-ticket/", WsTicketApi.as_view(), name="auth-ws-ticket"),
     path("", include("grids.urls")),
+    path("", include("inspections.urls")),
+    path("", include("points.urls")),
 ]
 
 urlpatterns = [

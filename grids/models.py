@@ -71,7 +71,6 @@ class User(AbstractUser):
         related_name="registered_residents",
     )
 
-
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -276,3 +275,73 @@ class GridAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} → {self.grid}"
+
+
+class RiskColour(models.TextChoices):
+    """风险分级管控: red is the highest risk, blue the lowest."""
+
+    RED = "red", _("Red (major risk)")
+    ORANGE = "orange", _("Orange (high risk)")
+    YELLOW = "yellow", _("Yellow (moderate risk)")
+    BLUE = "blue", _("Blue (low risk)")
+
+
+class Enterprise(models.Model):
+    """企业 / 场所: a located workplace, inspected on patrols, possibly the subject of tips."""
+
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    grid = models.ForeignKey(
+        Grid,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, db_index=True
+    )
+    kind = models.CharField(
+        _("kind of site"),
+        max_length=40,
+        help_text=_("Selects the patrol checklist, e.g. restaurant, warehouse, factory."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)]
+    )
+    lng = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)]
+    )
+    risk_colour = models.CharField(
+        _("risk grade"), max_length=8, choices=RiskColour.choices, default=RiskColour.BLUE
+    )
+    inspection_interval_days = models.PositiveIntegerField(
+        _("inspect every (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    is_blacklisted = models.BooleanField(_("blacklisted"), default=False)
+    blacklist_reason = models.TextField(_("reason for blacklisting"), blank=True)
+
+    class Meta:
+        verbose_name = _("enterprise or site")
+        verbose_name_plural = _("enterprises and sites")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_blacklisted=False) | ~Q(blacklist_reason=""),
+                name="enterprise_blacklist_needs_reason",
+                violation_error_message=_("Give the reason for blacklisting."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90, lng__gte=-180, lng__lte=180),
+                name="enterprise_coordinates_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["lat", "lng"], name="enterprise_location_idx")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from grids.models import Community, Grid, GridAssignment, Role, RoleGrant
+from grids.models import Building, Community, Grid, GridAssignment, Role, RoleGrant
+
+# A point farther than this from every building is outside the covered area.
+LOCATE_RADIUS_M = 500.0
 
 
 def user_roles(user: Any) -> set[str]:
@@ -89,3 +96,49 @@ def user_profile(user: Any) -> dict[str, Any]:
             grant.community for grant in tip_scopes.select_related("community") if grant.community
         ],
     }
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a point falls: its grid, community and nearest building."""
+
+    grid: Grid | None
+    community: Community
+    building: Building
+    distance_m: float
+
+
+def locate(*, lat: float, lng: float) -> Location:
+    """Map a point to the grid of its nearest building; outside every community -> error.
+
+    Uses the (lat, lng) index with a bounding box of ``LOCATE_RADIUS_M`` around the point,
+    so it costs one indexed query whatever the size of the city.
+    """
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValidationError(
+            {"lat": _("Latitude must be within ±90 and longitude within ±180.")},
+            code="out_of_range",
+        )
+    dlat = LOCATE_RADIUS_M / 111_320
+    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
+    candidates = Building.objects.select_related("grid", "community__district").filter(
+        lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng)
+    )
+    best = min(candidates, key=lambda b: _distance_m(lat, lng, b.lat, b.lng), default=None)
+    if best is None or _distance_m(lat, lng, best.lat, best.lng) > LOCATE_RADIUS_M:
+        raise ValidationError(
+            _("This place is outside every community SafeGrid covers."), code="outside_area"
+        )
+    return Location(
+        grid=best.grid,
+        community=best.community,
+        building=best,
+        distance_m=_distance_m(lat, lng, best.lat, best.lng),
+    )
+
+
+def _distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Equirectangular distance: exact enough within a city, and cheap."""
+    x = math.radians(lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return 6_371_000 * math.hypot(x, y)
