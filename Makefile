@@ -43,7 +43,6 @@ bench: $(VENV)/.dev
 
 messages: $(VENV)/.dev
 	SAFEGRID_TESTING=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'bench/*'
-	SAFEGRID_TESTING=1 $(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --ignore '.venv/*' --ignore 'staticfiles/*'
 	SAFEGRID_TESTING=1 $(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
