@@ -167,6 +167,8 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
 }
 WS_TICKET_TTL_SECONDS = 60
+# Events older than this are pruned (realtime_prune); a client offline for longer resyncs.
+REALTIME_EVENT_RETENTION_DAYS = env_int("SAFEGRID_EVENT_RETENTION_DAYS", 14)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

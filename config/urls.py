@@ -9,13 +9,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from config import dashboard, fieldapp, health
 from config.api.auth import LogoutAllApi, LogoutApi, TokenApi
 from config.api.handlers import json_or_html_404, json_or_html_500
-from config.realtime.api import WsTicketApi
+from config.realtime.api import EventTypesApi, WsTicketApi
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
     path("auth/logout/", LogoutApi.as_view(), name="auth-logout"),
     path("auth/logout-all/", LogoutAllApi.as_view(), name="auth-logout-all"),
     path("auth/ws-ticket/", WsTicketApi.as_view(), name="auth-ws-ticket"),
+    path("events/types/", EventTypesApi.as_view(), name="event-types"),
     path("", include("grids.urls")),
     path("", include("inspections.urls")),
     path("", include("points.urls")),

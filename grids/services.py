@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from config.realtime.control import sockets_refresh
 from grids.models import Community, Role, RoleGrant, User
 
 
@@ -29,6 +30,7 @@ def role_grant(*, user: User, role: Role | str, community: Community | None = No
     grant.full_clean(validate_unique=False)
     existing, _created = RoleGrant.objects.get_or_create(user=user, role=role, community=community)
     user.__dict__.pop("_role_cache", None)
+    transaction.on_commit(lambda: sockets_refresh(user_id=user.pk))
     return existing
 
 
@@ -38,4 +40,5 @@ def role_revoke(*, user: User, role: Role | str, community: Any = None) -> int:
         user=user, role=role, community=community
     ).delete()
     user.__dict__.pop("_role_cache", None)
+    transaction.on_commit(lambda: sockets_refresh(user_id=user.pk))
     return deleted

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
 from knox.models import AuthToken
+from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
 
 from grids.models import User

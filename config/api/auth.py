@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.realtime.control import sockets_close, token_group
+
 
 class TokenApi(APIView):
     """Exchange a username (or mobile number) and password for an API token."""
@@ -74,7 +76,9 @@ class LogoutApi(APIView):
     @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
         if isinstance(request.auth, AuthToken):
+            token_key = request.auth.token_key
             request.auth.delete()
+            sockets_close(group=token_group(token_key))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -84,4 +88,5 @@ class LogoutAllApi(APIView):
     @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
         AuthToken.objects.filter(user=request.user).delete()
+        sockets_close(group=f"user.{request.user.pk}")
         return Response(status=status.HTTP_204_NO_CONTENT)

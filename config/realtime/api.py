@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.realtime.catalogue import event_types
 from config.realtime.tickets import ws_ticket_issue
 
 
@@ -34,3 +35,19 @@ class WsTicketApi(APIView):
             "url": f"/ws/v1/events/?ticket={ticket}",
         }
         return Response(self.OutputSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class EventTypesApi(APIView):
+    """The event catalogue: every type a socket can receive, with its data fields."""
+
+    class OutputSerializer(serializers.Serializer):
+        type = serializers.CharField()
+        version = serializers.IntegerField()
+        description = serializers.CharField()
+        audiences = serializers.CharField()
+        data = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]
+
+    @extend_schema(responses=OutputSerializer(many=True), tags=["events"])
+    def get(self, request: Request) -> Response:
+        body = [item.as_dict() for item in event_types()]
+        return Response(self.OutputSerializer(body, many=True).data)

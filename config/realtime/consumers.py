@@ -14,6 +14,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from config.realtime.control import token_group
 from config.realtime.models import Event
 from config.realtime.publish import event_envelope
 
@@ -47,9 +48,12 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.groups_joined = await database_sync_to_async(user_groups)(user)
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = []
+        await self._join(await database_sync_to_async(user_groups)(user))
+        token_key = self.scope.get("token_key") or ""
+        if token_key:
+            # Lets a revoked token close the sockets it opened (see config.realtime.control).
+            await self.channel_layer.group_add(token_group(token_key), self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "data": {"groups": self.groups_joined}})
         await self._replay_from_query()
@@ -57,6 +61,16 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        token_key = self.scope.get("token_key") or ""
+        if token_key:
+            await self.channel_layer.group_discard(token_group(token_key), self.channel_name)
+
+    async def _join(self, groups: list[str]) -> None:
+        for group in set(self.groups_joined) - set(groups):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in set(groups) - set(self.groups_joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "resume":
@@ -65,7 +79,22 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def event_message(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
+        # Checked per event: a socket whose scope shrank since it joined a group (and
+        # that has not left it yet) must not receive what its user could no longer read.
+        if set(message.get("groups", [])) & set(self.groups_joined):
+            await self.send_json(message["event"])
+
+    async def realtime_close(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def realtime_refresh(self, message: dict[str, Any]) -> None:
+        user = self.scope["user"]
+        await database_sync_to_async(user.refresh_from_db)()
+        user.__dict__.pop("_role_cache", None)
+        if not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        await self._join(await database_sync_to_async(user_groups)(user))
 
     async def _replay_from_query(self) -> None:
         query = self.scope.get("query_string", b"").decode()

@@ -2,14 +2,16 @@
 
 ``publish`` writes the event to the log inside the caller's transaction and hands it to
 the channel layer only after that transaction commits, so nothing rolled back is ever
-announced. If the layer is down the event stays unpublished in the log; clients catch up
-on reconnect, and ``realtime_flush`` retries the hand-off.
+announced. If the layer is down the event stays unpublished in the log: clients catch up
+from the log on reconnect, the next successful delivery retries older ones, and
+``manage.py realtime_flush`` (cron) retries them too.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -17,17 +19,26 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
+from config.realtime.catalogue import event_type
 from config.realtime.models import Event, EventAudience
 
 logger = logging.getLogger(__name__)
 
 GROUP_MESSAGE_TYPE = "event.message"
+FLUSH_BATCH = 200
+# Younger unpublished events may still be waiting for their own on_commit hand-off.
+FLUSH_GRACE = timedelta(seconds=5)
 
 
 def publish(*, type: str, data: dict[str, Any], audiences: Iterable[str]) -> Event:
     """Log an event for ``audiences`` and deliver it after the current transaction commits."""
+    registered = event_type(type)
+    if registered is None:
+        logger.warning("realtime: event type %r is not in the catalogue", type)
     groups = sorted(set(audiences))
-    event = Event.objects.create(type=type, data=data)
+    event = Event.objects.create(
+        type=type, version=registered.version if registered else 1, data=data
+    )
     EventAudience.objects.bulk_create(EventAudience(event=event, group=g) for g in groups)
     transaction.on_commit(lambda: deliver(event=event, groups=groups))
     return event
@@ -46,13 +57,39 @@ def event_envelope(event: Event) -> dict[str, Any]:
 
 def deliver(*, event: Event, groups: list[str]) -> bool:
     """Hand a logged event to the channel layer; False (and logged) when the layer fails."""
+    if not _send(event, groups):
+        return False
+    Event.objects.filter(pk=event.pk).update(published_at=timezone.now())
+    flush_unpublished(limit=FLUSH_BATCH)
+    return True
+
+
+def _send(event: Event, groups: list[str]) -> bool:
     layer = get_channel_layer()
-    message = {"type": GROUP_MESSAGE_TYPE, "event": event_envelope(event)}
+    # The audiences travel with the event so that each socket can check, per event,
+    # that it still belongs to one of them.
+    message = {"type": GROUP_MESSAGE_TYPE, "event": event_envelope(event), "groups": groups}
     try:
         for group in groups:
             async_to_sync(layer.group_send)(group, message)
     except Exception:
         logger.exception("realtime: could not deliver event %s; it stays in the log", event.pk)
         return False
-    Event.objects.filter(pk=event.pk).update(published_at=timezone.now())
     return True
+
+
+def flush_unpublished(*, limit: int = FLUSH_BATCH) -> int:
+    """Retry events the layer did not take; returns how many were delivered now."""
+    cutoff = timezone.now() - FLUSH_GRACE
+    pending = (
+        Event.objects.filter(published_at__isnull=True, created_at__lt=cutoff)
+        .prefetch_related("audiences")
+        .order_by("id")[:limit]
+    )
+    delivered = []
+    for event in pending:
+        if not _send(event, [audience.group for audience in event.audiences.all()]):
+            break
+        delivered.append(event.pk)
+    Event.objects.filter(pk__in=delivered).update(published_at=timezone.now())
+    return len(delivered)

@@ -125,3 +125,123 @@ async def test_reconnecting_with_last_event_id_replays_only_what_was_missed() ->
     assert replayed == [2, 4]
     assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()
+
+
+async def _ticket_socket(user: Any, token_key: str = "") -> Any:
+    ticket, _ = await sync_to_async(ws_ticket_issue)(user=user, token_key=token_key)
+    communicator, connected, _ = await _connect(f"/ws/v1/events/?ticket={ticket}")
+    assert connected
+    await communicator.receive_json_from()
+    return communicator
+
+
+async def test_logout_closes_the_sockets_opened_with_that_token() -> None:
+    from knox.models import AuthToken
+
+    user = await sync_to_async(UserFactory)()
+    instance, token = await sync_to_async(AuthToken.objects.create)(user)
+    communicator = await _ticket_socket(user, token_key=instance.token_key)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = await sync_to_async(client.post)("/api/v1/auth/logout/")
+
+    assert response.status_code == 204
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+
+
+async def test_revoked_role_stops_community_events_on_an_open_socket() -> None:
+    from grids.models import Role
+    from grids.services import role_grant, role_revoke
+    from tests.factories import CommunityFactory
+
+    community = await sync_to_async(CommunityFactory)()
+    staff = await sync_to_async(UserFactory)()
+    await sync_to_async(role_grant)(user=staff, role=Role.COMMUNITY_STAFF, community=community)
+    communicator = await _ticket_socket(staff)
+    group = f"community.{community.pk}.staff"
+
+    def announce(n: int) -> None:
+        with transaction.atomic():
+            publish(type="test.n", data={"n": n}, audiences=[group])
+
+    await sync_to_async(announce)(1)
+    assert (await communicator.receive_json_from(timeout=5))["data"] == {"n": 1}
+
+    def revoke() -> None:
+        with transaction.atomic():
+            role_revoke(user=staff, role=Role.COMMUNITY_STAFF, community=community)
+
+    await sync_to_async(revoke)()
+    await communicator.receive_nothing(timeout=0.5)
+    await sync_to_async(announce)(2)
+
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
+
+
+async def test_events_published_while_the_layer_is_down_are_flushed_later(
+    settings: Any,
+) -> None:
+    from channels.layers import channel_layers
+    from django.core.management import call_command
+
+    user = await sync_to_async(UserFactory)()
+    working_layers = settings.CHANNEL_LAYERS
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]},
+        }
+    }
+    channel_layers.backends.clear()
+
+    def announce() -> Event:
+        with transaction.atomic():
+            return publish(type="test.ping", data={"n": 7}, audiences=[f"user.{user.pk}"])
+
+    try:
+        event = await sync_to_async(announce)()
+    finally:
+        settings.CHANNEL_LAYERS = working_layers
+        channel_layers.backends.clear()
+    await sync_to_async(event.refresh_from_db)()
+    assert event.published_at is None
+
+    communicator = await _ticket_socket(user)
+    await sync_to_async(Event.objects.filter(pk=event.pk).update)(
+        created_at=event.created_at.replace(year=event.created_at.year - 1)
+    )
+    await sync_to_async(call_command)("realtime_flush", stdout=__import__("io").StringIO())
+
+    message = await communicator.receive_json_from(timeout=5)
+    assert message["id"] == event.pk
+    await sync_to_async(event.refresh_from_db)()
+    assert event.published_at is not None
+    await communicator.disconnect()
+
+
+def test_catalogue_lists_registered_event_types(client_for: Any) -> None:
+    from config.realtime.catalogue import EventType, register_event_type
+
+    register_event_type(
+        EventType(
+            name="test.catalogued",
+            version=2,
+            description="A test event.",
+            audiences="user",
+            data={"n": "a number"},
+        )
+    )
+    user = UserFactory()
+
+    body = client_for(user).get("/api/v1/events/types/").json()
+
+    assert {
+        "type": "test.catalogued",
+        "version": 2,
+        "description": "A test event.",
+        "audiences": "user",
+        "data": {"n": "a number"},
+    } in body

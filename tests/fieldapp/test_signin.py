@@ -12,9 +12,7 @@ from tests.factories import TEST_PASSWORD, GridFactory, make_worker
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_worker_signs_in_with_phone_number_and_sees_their_grid(
-    live_server: Any, page: Any
-) -> None:
+def test_worker_signs_in_with_phone_number_and_sees_their_grid(live_server: Any, page: Any) -> None:
     grid = GridFactory(name="第3网格", community__name="梅园新村社区")
     make_worker(grid, display_name="王芳", phone="13900001111")
 

@@ -1,0 +1,38 @@
+"""Control messages to open sockets: close them (revoked token) or refresh their groups.
+
+These are not events: they are not logged or replayed, since they only concern sockets
+that are open right now.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+CLOSE_MESSAGE_TYPE = "realtime.close"
+REFRESH_MESSAGE_TYPE = "realtime.refresh"
+
+
+def token_group(token_key: str) -> str:
+    return f"token.{token_key}"
+
+
+def _send(group: str, message_type: str) -> None:
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, {"type": message_type})
+    except Exception:
+        logger.exception("realtime: could not send %s to %s", message_type, group)
+
+
+def sockets_close(*, group: str) -> None:
+    """Close every socket in ``group`` (a ``token.<key>`` or a ``user.<id>`` group)."""
+    _send(group, CLOSE_MESSAGE_TYPE)
+
+
+def sockets_refresh(*, user_id: int) -> None:
+    """Make a user's sockets recompute their groups (a role or a grid changed)."""
+    _send(f"user.{user_id}", REFRESH_MESSAGE_TYPE)
