@@ -1,0 +1,43 @@
+// Load client for bench/ws_fanout.py: opens one websocket per URL (read as JSON lines on
+// stdin), says READY when every socket is open, then records, for each socket, the delay
+// between the event's `sent_at_ms` and its arrival. Prints the delays as JSON and exits
+// once every socket has its event or the time limit passes. Run with
+// `node --experimental-websocket` (Node 20) so no package is needed.
+import { createInterface } from "node:readline";
+
+const timeoutMs = Number(process.argv[2] || 30000);
+const rounds = Number(process.argv[3] || 1);
+const urls = [];
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line.trim()) urls.push(JSON.parse(line));
+}
+
+const delays = [];
+let open = 0;
+let done = false;
+const sockets = urls.map((url) => {
+  const ws = new WebSocket(url);
+  ws.onopen = () => {
+    open += 1;
+    if (open === urls.length) console.log("READY");
+  };
+  ws.onmessage = (message) => {
+    const event = JSON.parse(message.data);
+    const sent = event.data && event.data.sent_at_ms;
+    if (sent) {
+      delays.push(Date.now() - sent);
+      if (delays.length === urls.length * rounds) finish();
+    }
+  };
+  ws.onerror = () => {};
+  return ws;
+});
+
+function finish() {
+  if (done) return;
+  done = true;
+  console.log(JSON.stringify({ delays, open }));
+  for (const ws of sockets) ws.close();
+  setTimeout(() => process.exit(0), 200);
+}
+setTimeout(finish, timeoutMs);
