@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # `make run` is the embedded development setup; production sets DJANGO_DEBUG=0 itself.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test lint bench install install-dev messages check-deploy clean
+.PHONY: run test lint browser bench install install-dev messages clean
 
 $(VENV)/.base: requirements/base.txt requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,16 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/lint-imports
 	SAFEGRID_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
-test: lint
+# The field app's tests drive Debian's Chromium; install it (and a CJK font, or every
+# Chinese character renders as a box) when missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "Chromium missing and not root: browser tests will be skipped"; fi; }
+
+test: lint browser
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
