@@ -15,7 +15,12 @@ for await (const line of createInterface({ input: process.stdin })) {
 const delays = [];
 let open = 0;
 let done = false;
-const sockets = urls.map((url) => {
+let closed = 0;
+const closeCodes = {};
+// Sockets open in waves, as phones reconnecting after a network change would.
+const WAVE = Number(process.env.WS_WAVE || 50);
+const sockets = [];
+function openSocket(url) {
   const ws = new WebSocket(url);
   ws.onopen = () => {
     open += 1;
@@ -30,13 +35,27 @@ const sockets = urls.map((url) => {
     }
   };
   ws.onerror = () => {};
-  return ws;
-});
+  sockets.push(ws);
+  ws.onclose = (event) => {
+    if (!done) {
+      closed += 1;
+      closeCodes[event.code] = (closeCodes[event.code] || 0) + 1;
+      if (open + closed === urls.length && open < urls.length) finish();
+    }
+  };
+  return new Promise((resolve) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("close", resolve, { once: true });
+  });
+}
+for (let start = 0; start < urls.length; start += WAVE) {
+  await Promise.all(urls.slice(start, start + WAVE).map(openSocket));
+}
 
 function finish() {
   if (done) return;
   done = true;
-  console.log(JSON.stringify({ delays, open }));
+  console.log(JSON.stringify({ delays, open, closed, closeCodes }));
   for (const ws of sockets) ws.close();
   setTimeout(() => process.exit(0), 200);
 }
