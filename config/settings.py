@@ -288,3 +288,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Safety points (points app) ---------------------------------------------------------
+# Earned points expire after this many days, oldest first (`manage.py expire_points`);
+# unset or 0: points never expire.
+POINTS_EXPIRE_AFTER_DAYS = env_int("SAFEGRID_POINTS_EXPIRE_AFTER_DAYS", 0) or None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests on a file, not SQLite's shared-cache memory database: there concurrent
+    # writers fail at once ("table is locked") instead of queueing as in production, so
+    # the concurrency guarantees could not be tested. One file per process.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"safegrid-test-{os.getpid()}.sqlite3")
+    }

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,4 +102,34 @@ def leaderboard(*, community: Community, month: date) -> list[LeaderboardRow]:
             points=row["points"],
         )
         for index, row in enumerate(rows)
+    ]
+
+
+@dataclass(frozen=True)
+class AuditMismatch:
+    account_id: int
+    user_id: int
+    balance: int
+    entries_total: int
+    last_balance_after: int | None
+
+
+def ledger_audit(*, account_ids: list[int] | None = None) -> list[AuditMismatch]:
+    """Accounts whose balance differs from the sum of their entries, or from the last
+    entry's ``balance_after``; empty when the books are clean."""
+    accounts = (
+        Account.objects.all() if account_ids is None else Account.objects.filter(pk__in=account_ids)
+    )
+    last_after = (
+        LedgerEntry.objects.filter(account=OuterRef("pk"))
+        .order_by("-id")
+        .values("balance_after")[:1]
+    )
+    rows = accounts.annotate(
+        entries_total=Coalesce(Sum("entries__amount"), 0), last_after=Subquery(last_after)
+    ).values_list("pk", "user_id", "balance", "entries_total", "last_after")
+    return [
+        AuditMismatch(pk, user_id, balance, total, last)
+        for pk, user_id, balance, total, last in rows
+        if balance != total or (last is not None and last != balance) or (last is None and balance)
     ]
