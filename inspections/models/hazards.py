@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import RiskColour
@@ -190,7 +191,7 @@ class Hazard(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     assigned_at = models.DateTimeField(_("first assigned at"), null=True, blank=True)
     fix_submitted_by = models.ForeignKey(

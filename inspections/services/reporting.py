@@ -153,6 +153,7 @@ def _create(*, category: Category, location: Any, risk_colour: str, **fields: An
         grid=location.grid,
         building=location.building,
         risk_colour=risk_colour,
+        created_at=now,
         due_at=category.due_from(now, risk_colour=risk_colour, is_major=fields["is_major"]),
         attribute_values=fields.pop("values"),
         **fields,
