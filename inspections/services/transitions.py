@@ -8,7 +8,6 @@ current state instead of overwriting their work.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -32,6 +31,7 @@ from inspections.models import (
     HazardStatus,
 )
 from inspections.selectors import hazard_get, hazard_visible, user_staffs_community
+from points.services import points_award
 
 S = HazardStatus
 DEFAULT_REOPEN_DAYS = 7
@@ -208,25 +208,14 @@ def hazard_close(*, user: Any, hazard_id: int, version: int, note: str = "") -> 
 
 
 def _award_points_on_commit(hazard: Hazard) -> None:
-    """A resident whose report turned out to be a real hazard earns points (once)."""
+    """A resident whose report turned out to be a real hazard earns points (once per
+    hazard: the source key makes a second award a no-op)."""
     if hazard.source != HazardSource.RESIDENT or hazard.reporter is None:
-        return
-    award = _points_award()
-    if award is None:
         return
     reporter, source, note = hazard.reporter, f"hazard:{hazard.pk}:verified", hazard.number
     transaction.on_commit(
-        lambda: award(user=reporter, kind="hazard_verified", source=source, note=note)
+        lambda: points_award(user=reporter, kind="hazard_verified", source=source, note=note)
     )
-
-
-def _points_award() -> Callable[..., Any] | None:
-    """The points app's award service, when that app provides it."""
-    try:
-        module = importlib.import_module("points.services")
-    except ImportError:
-        return None
-    return getattr(module, "points_award", None)
 
 
 @transaction.atomic

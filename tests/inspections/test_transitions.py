@@ -261,3 +261,38 @@ def test_closing_leaves_the_photo_in_the_timeline(city, report, client_for) -> N
 
     assert [p["stage"] for p in detail["photos"]] == ["rectified"]
     assert Photo.objects.count() == 1
+
+
+def test_closing_a_residents_report_pays_points_once(
+    city, report, client_for, django_capture_on_commit_callbacks
+) -> None:
+    from points.models import EarningRule, LedgerEntry
+
+    EarningRule.objects.create(kind="hazard_verified", points=10)
+    hazard = report()
+    _to_awaiting(city, hazard, client_for, photo=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client_for(city.staff), hazard, "close")
+
+    entry = LedgerEntry.objects.get()
+    assert (entry.account.user, entry.amount, entry.source) == (
+        city.resident,
+        10,
+        f"hazard:{hazard.pk}:verified",
+    )
+
+
+def test_closing_a_patrol_report_pays_nothing(
+    city, report, client_for, django_capture_on_commit_callbacks
+) -> None:
+    from points.models import EarningRule, LedgerEntry
+
+    EarningRule.objects.create(kind="hazard_verified", points=10)
+    hazard = report(user=city.worker)
+    _to_awaiting(city, hazard, client_for, photo=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client_for(city.staff), hazard, "close")
+
+    assert LedgerEntry.objects.count() == 0
