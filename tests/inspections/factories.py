@@ -61,9 +61,7 @@ def jpeg_bytes(
     if taken:
         exif.get_ifd(0x8769)[0x9003] = taken
     if gps:
-        exif.get_ifd(0x8825).update(
-            {1: "N", 2: _dms(gps[0]), 3: "E", 4: _dms(gps[1])}
-        )
+        exif.get_ifd(0x8825).update({1: "N", 2: _dms(gps[0]), 3: "E", 4: _dms(gps[1])})
     exif[0x010F] = "TestCam"  # Make: metadata that must not survive
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", exif=exif.tobytes(), quality=90)
@@ -88,11 +86,15 @@ def bomb_png_bytes(width: int = 100_000, height: int = 100_000) -> bytes:
     """A tiny PNG whose header claims billions of pixels."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     pixels = zlib.compress(b"\x00" * 1024)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg") -> Any:
