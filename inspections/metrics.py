@@ -33,7 +33,9 @@ def hazard_metrics(
     key, name = LEVELS[level]
     columns = ["status", "created_at", "assigned_at", "closed_at", "due_at"]
     rows = hazard_visible(user).filter(created_at__gte=created_from, created_at__lt=created_to)
-    values = rows.values_list(*(columns + ([key, name] if key else [])))
+    if key and name:
+        columns += [key, name]
+    values = rows.values_list(*columns)
     groups: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
     names: dict[Any, str] = {}
     for row in values:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 DISPLAY_MAX_PX = 2048
@@ -81,9 +81,9 @@ def process_photo(data: bytes, *, keep_location: bool) -> ProcessedPhoto:
 
 def _process(data: bytes, *, keep_location: bool) -> ProcessedPhoto:
     _verify(data)
-    image = Image.open(io.BytesIO(data))
+    image: Image.Image = Image.open(io.BytesIO(data))
     exif = image.getexif()
-    if image.format == "JPEG":
+    if isinstance(image, JpegImagePlugin.JpegImageFile):
         # Decode at the smallest 1/2^n scale that still covers the display size.
         image.draft("RGB", (DISPLAY_MAX_PX, DISPLAY_MAX_PX))
     image.load()

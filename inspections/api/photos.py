@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,7 +24,7 @@ class HazardPhotoUploadApi(APIView):
     The stored copies have no metadata; the same image twice returns the first (200).
     """
 
-    parser_classes: ClassVar[list[type]] = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(help_text=_("JPEG, PNG or WebP; at most 10 MB, 40 MP."))

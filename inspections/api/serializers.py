@@ -49,7 +49,7 @@ class HazardSummarySerializer(serializers.Serializer):
     district = RefSerializer(source="community.district")
     risk_colour = serializers.CharField()
     is_major = serializers.BooleanField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a body key, not .source
     reporter = serializers.IntegerField(source="reporter_id", allow_null=True)
     assignee = PersonSerializer(allow_null=True)
     due_at = serializers.DateTimeField()

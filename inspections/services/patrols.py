@@ -99,7 +99,7 @@ def _site(building_id: int | None, enterprise_id: int | None, grid_id: int) -> A
     if (building_id is None) == (enterprise_id is None):
         raise ValidationError(_("Inspect either a building or a site."), code="one_site")
     model: type[Building] | type[Enterprise] = Building if building_id else Enterprise
-    site = model.objects.filter(pk=building_id or enterprise_id).first()
+    site = model.objects.filter(pk=int(building_id or enterprise_id or 0)).first()
     if site is None:
         raise ValidationError({"site": _("There is no such place.")}, code="unknown")
     if site.grid_id != grid_id:

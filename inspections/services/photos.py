@@ -62,7 +62,7 @@ def _store(
     user: Any, hazard: Hazard, stage: str, note: str, processed: ProcessedPhoto, written: list[str]
 ) -> Photo:
     event = HazardEvent.objects.create(
-        hazard=hazard, actor=user, kind=EventKind.PHOTO, note=note or PhotoStage(stage).label
+        hazard=hazard, actor=user, kind=EventKind.PHOTO, note=note or str(PhotoStage(stage).label)
     )
     base = f"{PHOTO_DIR}/{processed.content_hash[:2]}/{processed.content_hash}"
     display = _save_file(f"{base}.jpg", processed.display, written)

@@ -116,7 +116,7 @@ def test_pages_follow_the_cursor(city, report, client_for) -> None:
     assert rest["next"] is None
 
 
-# token lookup, token touch, roles, worker grid, staff communities, page of hazards
+# Authentication, the caller's roles and scopes, then one query for the page of hazards.
 LIST_QUERIES = 6
 
 
