@@ -54,7 +54,8 @@ class RewardAdmin(admin.ModelAdmin):
 class LedgerEntryInline(ReadOnlyMixin, admin.TabularInline):
     model = LedgerEntry
     fields = ["created_at", "kind", "amount", "balance_after", "reason", "source", "created_by"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "kind", "amount", "balance_after", "reason", "source"]
+    readonly_fields += ["created_by"]
     ordering = ["-id"]
     extra = 0
     show_change_link = False

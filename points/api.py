@@ -114,7 +114,7 @@ class HistoryApi(generics.ListAPIView):
         amount = serializers.IntegerField()
         balance_after = serializers.IntegerField()
         reason = serializers.CharField()
-        source = serializers.CharField()
+        source = serializers.CharField()  # type: ignore[assignment]  # a body key
         voucher = serializers.CharField(source="voucher.code", allow_null=True, default=None)
         created_at = serializers.DateTimeField()
 

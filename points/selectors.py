@@ -39,12 +39,16 @@ def reward_catalogue(*, user: Any, now: datetime | None = None) -> QuerySet[Rewa
     through = Reward.communities.through
     restricted = Exists(through.objects.filter(reward=OuterRef("pk")))
     community_id = user_community_id(user)
-    offered_here = Exists(through.objects.filter(reward=OuterRef("pk"), community_id=community_id))
+    offered: Q = Q(~restricted)
+    if community_id is not None:
+        offered |= Q(
+            Exists(through.objects.filter(reward=OuterRef("pk"), community_id=community_id))
+        )
     return (
         Reward.objects.filter(active=True)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .filter(~restricted | offered_here)
+        .filter(offered)
         .order_by("cost", "id")
     )
 
