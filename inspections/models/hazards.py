@@ -272,7 +272,7 @@ class HazardEvent(models.Model):
     )
     to_status = models.CharField(_("to"), max_length=24, choices=HazardStatus.choices, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("hazard event")
