@@ -302,3 +302,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"safegrid-test-{os.getpid()}.sqlite3")
     }
+
+# --- Hazards (inspections) --------------------------------------------------------------
+# Photos over this size or pixel count are refused before any decoding.
+HAZARD_PHOTO_MAX_BYTES = env_int("SAFEGRID_PHOTO_MAX_MB", 10) * 1024 * 1024
+HAZARD_PHOTO_MAX_PIXELS = env_int("SAFEGRID_PHOTO_MAX_MEGAPIXELS", 40) * 1_000_000
+# Staff may reopen a closed hazard for this many days after closing.
+HAZARD_REOPEN_DAYS = env_int("SAFEGRID_HAZARD_REOPEN_DAYS", 7)
