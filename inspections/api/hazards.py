@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -99,7 +99,18 @@ class HazardListApi(APIView):
     class CreatedSerializer(HazardDetailSerializer):
         suggestions = SuggestionSerializer(many=True)
 
-    @extend_schema(responses=HazardSummarySerializer(many=True), tags=["hazards"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=ORDERINGS,
+                description=_("Newest first by default; due_at for the nearest deadline."),
+            )
+        ],
+        responses=HazardSummarySerializer(many=True),
+        tags=["hazards"],
+    )
     def get(self, request: Request) -> Response:
         queryset = hazard_list(user=request.user, filters=request.query_params)
         paginator = self.pagination_class()

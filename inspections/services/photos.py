@@ -84,7 +84,8 @@ def _store(
     )
     if hazard.cover_photo_id is None:
         Hazard.objects.filter(pk=hazard.pk, cover_photo__isnull=True).update(cover_photo=photo)
-    hazard_publish(type="hazard.status_changed", hazard=hazard, extra={"photo": photo.pk})
+    # A new line in the timeline, like a comment: clients reload the hazard.
+    hazard_publish(type="hazard.commented", hazard=hazard, extra={"photo": photo.pk})
     return photo
 
 
