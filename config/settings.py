@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "config.realtime",
     "grids",
     "inspections",
+    "inspections.open311",
     "points",
     "volunteers",
 ]
