@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
+from PIL import ExifTags, Image, JpegImagePlugin
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 DISPLAY_MAX_PX = 2048
@@ -87,9 +87,11 @@ def _process(data: bytes, *, keep_location: bool) -> ProcessedPhoto:
         # Decode at the smallest 1/2^n scale that still covers the display size.
         image.draft("RGB", (DISPLAY_MAX_PX, DISPLAY_MAX_PX))
     image.load()
-    image = ImageOps.exif_transpose(image) or image
     image = _to_rgb(image)
     image.thumbnail((DISPLAY_MAX_PX, DISPLAY_MAX_PX))
+    # Orientation after the resize: the box is square, so the bounds are the same, and
+    # turning 4 MP costs a third of turning the 12 MP original.
+    image = _apply_orientation(image, exif.get(ExifTags.Base.Orientation))
     display = _encode(image, quality=85)
     width, height = image.size
     image.thumbnail((THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX))
@@ -103,6 +105,23 @@ def _process(data: bytes, *, keep_location: bool) -> ProcessedPhoto:
         taken_at=_taken_at(exif) if keep_location else None,
         gps=_gps(exif) if keep_location else None,
     )
+
+
+# The table ImageOps.exif_transpose uses, applied to our already reduced copy.
+ORIENTATION_METHODS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _apply_orientation(image: Image.Image, orientation: Any) -> Image.Image:
+    method = ORIENTATION_METHODS.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
 
 
 def _verify(data: bytes) -> None:

@@ -178,3 +178,20 @@ def test_photo_file_needs_sign_in(city, report, client_for, api_client) -> None:
     body = send(client_for(city.resident), hazard, jpeg_bytes()).json()
 
     assert api_client.get(body["thumbnail_url"]).status_code == 401
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_orientation_matches_pillows_exif_transpose(orientation: int) -> None:
+    from PIL import ImageOps
+
+    from inspections.photos import process_photo
+
+    data = jpeg_bytes((400, 200), orientation=orientation)
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+
+    stored = Image.open(io.BytesIO(process_photo(data, keep_location=False).display))
+
+    assert stored.size == expected.size
+    for corner in [(5, 5), (expected.width - 5, 5), (5, expected.height - 5)]:
+        got, want = stored.getpixel(corner), expected.getpixel(corner)
+        assert all(abs(a - b) < 40 for a, b in zip(got, want, strict=True)), corner
