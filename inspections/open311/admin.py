@@ -48,7 +48,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
         messages.warning(
             request,
-            _("The key of %(name)s is %(key)s. Copy it now: it will not be shown again.")
+            _("API key of %(name)s (copy it now, it will not be shown again): %(key)s")
             % {"name": api_key.name, "key": raw_key},
         )
 
