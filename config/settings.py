@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "config.realtime",
     "grids",
     "inspections",
+    "inspections.open311",
     "points",
     "volunteers",
 ]
@@ -290,3 +291,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Safety points (points app) ---------------------------------------------------------
+# Earned points expire after this many days, oldest first (`manage.py expire_points`);
+# unset or 0: points never expire.
+POINTS_EXPIRE_AFTER_DAYS = env_int("SAFEGRID_POINTS_EXPIRE_AFTER_DAYS", 0) or None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests on a file, not SQLite's shared-cache memory database: there concurrent
+    # writers fail at once ("table is locked") instead of queueing as in production, so
+    # the concurrency guarantees could not be tested. One file per process.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"safegrid-test-{os.getpid()}.sqlite3")
+    }
+
+# --- Hazards (inspections) --------------------------------------------------------------
+# Photos over this size or pixel count are refused before any decoding.
+HAZARD_PHOTO_MAX_BYTES = env_int("SAFEGRID_PHOTO_MAX_MB", 10) * 1024 * 1024
+HAZARD_PHOTO_MAX_PIXELS = env_int("SAFEGRID_PHOTO_MAX_MEGAPIXELS", 40) * 1_000_000
+# Staff may reopen a closed hazard for this many days after closing.
+HAZARD_REOPEN_DAYS = env_int("SAFEGRID_HAZARD_REOPEN_DAYS", 7)

@@ -1,8 +1,32 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Building, Community, District, Grid, GridAssignment, RoleGrant, User
+from config.api.errors import Conflict
+from grids.models import (
+    Building,
+    Community,
+    District,
+    Enterprise,
+    Grid,
+    GridAssignment,
+    RoleGrant,
+    User,
+)
+from grids.selectors.places import grid_worker_name
+from grids.selectors.users import user_staff_communities
+from grids.services import (
+    PartitionReport,
+    communities_partition_apply,
+    community_assignment_apply,
+    community_partition_preview,
+)
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -22,7 +46,16 @@ class UserAdmin(DjangoUserAdmin):
         *(DjangoUserAdmin.fieldsets or ()),
         (
             _("SafeGrid"),
-            {"fields": ("phone", "display_name", "preferred_language", "home_building")},
+            {
+                "fields": (
+                    "phone",
+                    "display_name",
+                    "preferred_language",
+                    "home_building",
+                    "base_lat",
+                    "base_lng",
+                )
+            },
         ),
     )
 
@@ -33,25 +66,113 @@ class DistrictAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+def _summary(report: PartitionReport) -> str:
+    return gettext(
+        "%(community)s: %(grids)d grids (%(kept)d kept, %(new)d new, %(retired)d retired), "
+        "%(share).0f%% within ±10%%, %(oversized)d single oversized buildings, "
+        "%(moved)d residents change grid."
+    ) % {
+        "community": report.community.name,
+        "grids": report.grid_count,
+        "kept": report.grids_kept,
+        "new": report.grids_created,
+        "retired": report.grids_retired,
+        "share": report.within_share * 100,
+        "oversized": report.oversized_single_unit,
+        "moved": report.residents_moved,
+    }
+
+
+class CommunityScopedAdmin(admin.ModelAdmin):
+    """Community staff see in the admin only what belongs to the communities they run."""
+
+    community_path = "community"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            **{f"{self.community_path}__in": user_staff_communities(request.user)}
+        )
+
+
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(CommunityScopedAdmin):
     list_display = ["code", "name", "district", "target_grid_size"]
     list_filter = ["district"]
     search_fields = ["code", "name"]
     list_select_related = ["district"]
+    autocomplete_fields = ["district"]
+    community_path = "pk"
+    actions = ["preview_partition", "apply_partition", "apply_assignment"]
+
+    @admin.action(description=_("Preview re-partition (writes nothing)"))
+    def preview_partition(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        for community in queryset.order_by("code"):
+            try:
+                self.message_user(
+                    request, _summary(community_partition_preview(community=community))
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    @admin.action(description=_("Re-partition into grids (keeps grids and workers)"))
+    def apply_partition(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        try:
+            reports = communities_partition_apply(communities=queryset, by=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        for report in reports:
+            self.message_user(request, _summary(report), messages.SUCCESS)
+
+    @admin.action(description=_("Assign available workers to uncovered grids"))
+    def apply_assignment(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        for community in queryset.order_by("code"):
+            try:
+                report = community_assignment_apply(community=community, by=request.user)  # type: ignore[arg-type]
+            except (ValidationError, Conflict) as error:  # report it and go on
+                text = " ".join(error.messages) if isinstance(error, ValidationError) else error
+                self.message_user(request, f"{community.name}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                gettext("%(community)s: %(assigned)d assigned, %(left)d grids still uncovered.")
+                % {
+                    "community": community.name,
+                    "assigned": len(report.assignments),
+                    "left": report.grids_left_uncovered,
+                },
+            )
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "community", "population"]
-    list_filter = ["community__district"]
+class GridAdmin(CommunityScopedAdmin):
+    list_display = ["code", "name", "community", "population", "worker", "is_active"]
+    list_filter = ["is_active", "community__district"]
     search_fields = ["code", "name", "community__name"]
     list_select_related = ["community"]
     autocomplete_fields = ["community"]
+    readonly_fields = ["boundary", "centroid_lat", "centroid_lng"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Grid]:
+        active = GridAssignment.objects.filter(ended_at__isnull=True).select_related("worker")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("assignments", queryset=active, to_attr="active_assignments")
+            )
+        )
+
+    @admin.display(description=_("worker"))
+    def worker(self, grid: Grid) -> str:
+        return grid_worker_name(grid) or "—"
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(CommunityScopedAdmin):
     list_display = ["name", "community", "grid", "residents", "lat", "lng"]
     list_filter = ["community__district"]
     search_fields = ["name", "address"]
@@ -60,9 +181,34 @@ class BuildingAdmin(admin.ModelAdmin):
 
 
 @admin.register(GridAssignment)
-class GridAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["grid", "worker", "started_at", "ended_at"]
-    list_filter = ["ended_at"]
+class GridAssignmentAdmin(CommunityScopedAdmin):
+    community_path = "grid__community"
+
+    list_display = ["grid", "worker", "started_at", "ended_at", "assigned_by", "ended_by"]
+    list_filter = [("ended_at", admin.EmptyFieldListFilter), "grid__community__district"]
     search_fields = ["grid__code", "worker__username", "worker__display_name"]
-    list_select_related = ["grid", "worker"]
+    list_select_related = ["grid", "worker", "assigned_by", "ended_by"]
     autocomplete_fields = ["grid", "worker"]
+    readonly_fields = ["assigned_by", "ended_by"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.assigned_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(CommunityScopedAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "community",
+        "grid",
+        "risk_colour",
+        "inspection_interval_days",
+        "is_blacklisted",
+    ]
+    list_filter = ["risk_colour", "is_blacklisted", "kind", "community__district"]
+    search_fields = ["name", "credit_code", "address"]
+    list_select_related = ["community", "grid"]
+    autocomplete_fields = ["community", "grid"]

@@ -4,27 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Sum
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from config.dashboard import Panel
-from grids.models import Building, Community, District, Grid, GridAssignment
-
-RESIDENTS_PER_WORKER_STANDARD = 500
+from grids.selectors.coverage import RESIDENTS_PER_WORKER_STANDARD, Coverage, coverage_report
 
 
 def coverage_rows(request: HttpRequest) -> list[tuple[Any, Any]]:
-    residents = Building.objects.aggregate(total=Sum("residents"))["total"] or 0
-    workers = GridAssignment.objects.filter(ended_at__isnull=True).count()
-    per_worker = round(residents / workers) if workers else "—"
+    """The coverage of what the signed-in staff member runs (the city for administrators)."""
+    try:
+        totals = coverage_report(user=request.user).totals
+    except PermissionDenied:
+        return [(_("Coverage"), _("Only community staff and administrators see coverage."))]
+    return _rows(totals)
+
+
+def _rows(totals: Coverage) -> list[tuple[Any, Any]]:
+    load = totals.worker_load
+    per_worker = totals.residents_per_worker
     return [
-        (_("Districts"), District.objects.count()),
-        (_("Communities"), Community.objects.count()),
-        (_("Grids"), Grid.objects.count()),
-        (_("Residents"), residents),
-        (_("Grid workers on duty"), workers),
-        (_("Residents per worker (standard 500)"), per_worker),
+        (_("Residents"), totals.residents),
+        (_("Grids"), totals.grids),
+        (_("Grid workers on duty"), totals.workers_on_duty),
+        (
+            _("Residents per worker (standard %(standard)d)")
+            % {"standard": RESIDENTS_PER_WORKER_STANDARD},
+            "—" if per_worker is None else round(per_worker),
+        ),
+        (_("Grids without a worker"), totals.uncovered_grids),
+        (_("Grids out of balance (±10%)"), totals.grids_out_of_balance),
+        (_("Single-building grids above the ideal size"), totals.oversized_single_unit_grids),
+        (
+            _("Residents per worker: least / median / most"),
+            "—" if load.minimum is None else f"{load.minimum} / {load.median:g} / {load.maximum}",
+        ),
     ]
 
 

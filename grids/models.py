@@ -70,6 +70,19 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="registered_residents",
     )
+    # Where a grid worker sets out from; the assignment matches workers to nearby grids.
+    base_lat = models.FloatField(
+        _("base latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)],
+    )
+    base_lng = models.FloatField(
+        _("base longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)],
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -181,6 +194,9 @@ class Grid(models.Model):
     )
     centroid_lat = models.FloatField(_("centre latitude"), null=True, blank=True)
     centroid_lng = models.FloatField(_("centre longitude"), null=True, blank=True)
+    # A grid left without buildings by a re-partition is retired, not deleted, so the
+    # history of who covered it (and hazards filed in it) keeps pointing somewhere.
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("grid")
@@ -250,6 +266,22 @@ class GridAssignment(models.Model):
     )
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("grid assignment")

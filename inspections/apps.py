@@ -1,7 +1,24 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _build_demo_hazards(ctx: Any) -> None:
+    # Imported on use: the demo pulls in numpy, which no request needs.
+    from inspections.demo import build_hazards
+
+    build_hazards(ctx)
 
 
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Hazards and inspections")
+
+    def ready(self) -> None:
+        from config.dashboard import register_panel
+        from config.demo import DemoStep, register_demo_step
+        from inspections.dashboard import CLOSED_LOOP_PANEL
+
+        register_panel(CLOSED_LOOP_PANEL)
+        register_demo_step(DemoStep(key="inspections.hazards", run=_build_demo_hazards, order=20))

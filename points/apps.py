@@ -1,7 +1,23 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _build_demo_points(ctx: Any) -> None:
+    from points.demo import build_points
+
+    build_points(ctx)
 
 
 class PointsConfig(AppConfig):
     name = "points"
     verbose_name = _("Safety points")
+
+    def ready(self) -> None:
+        from config.dashboard import register_panel
+        from config.demo import DemoStep, register_demo_step
+        from points.dashboard import POINTS_PANEL
+
+        register_panel(POINTS_PANEL)
+        register_demo_step(DemoStep(key="points.rewards", run=_build_demo_points, order=30))

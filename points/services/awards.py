@@ -1,9 +1,4 @@
-"""Writes to the points ledger. Every balance change goes through ``ledger_post``.
-
-Locking order, everywhere: voucher, then account, then reward. Keeping one order means
-two services never wait on each other's rows (no deadlocks on PostgreSQL); on SQLite the
-IMMEDIATE transactions configured in settings serialize writers instead.
-"""
+"""Awarding points for verified contributions: the one door other apps use."""
 
 from __future__ import annotations
 
@@ -12,72 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.api.errors import DomainError
-from config.realtime.publish import publish
-from points.models import Account, EarningRule, EarnKind, EntryKind, LedgerEntry, Voucher
-
-
-class InsufficientPoints(DomainError):
-    default_detail = _("Not enough points.")
-    default_code = "insufficient_points"
-
-
-def account_for(*, user: Any) -> Account:
-    """The user's account, created on first use (safe when two requests race)."""
-    account, _created = Account.objects.get_or_create(user=user)
-    return account
-
-
-def account_lock(*, user: Any) -> Account:
-    """The user's account, locked for the rest of the transaction (PostgreSQL)."""
-    account_id = account_for(user=user).pk
-    return Account.objects.select_for_update().get(pk=account_id)
-
-
-def ledger_post(
-    *,
-    account: Account,
-    kind: str,
-    amount: int,
-    reason: str = "",
-    source: str = "",
-    rule: EarningRule | None = None,
-    voucher: Voucher | None = None,
-    created_by: Any = None,
-) -> LedgerEntry:
-    """Move ``amount`` points on a locked ``account`` and write the matching entry.
-
-    Call inside a transaction that locked ``account`` (``account_lock``). The conditional
-    UPDATE refuses to take the balance below zero even if the lock was forgotten.
-    """
-    floor = max(0, -amount)
-    moved = Account.objects.filter(pk=account.pk, balance__gte=floor).update(
-        balance=F("balance") + amount, updated_at=timezone.now()
-    )
-    if not moved:
-        raise InsufficientPoints()
-    account.refresh_from_db(fields=["balance"])
-    entry = LedgerEntry.objects.create(
-        account=account,
-        kind=kind,
-        amount=amount,
-        balance_after=account.balance,
-        reason=reason[:200],
-        source=source,
-        rule=rule,
-        voucher=voucher,
-        created_by=created_by,
-    )
-    publish(
-        type="points.balance_changed",
-        data={"balance": account.balance, "amount": amount, "kind": kind, "entry": entry.pk},
-        audiences=[f"user.{account.user_id}"],
-    )
-    return entry
+from points.models import EarningRule, EarnKind, EntryKind, LedgerEntry
+from points.services.ledger import Account, account_lock, ledger_post
 
 
 def _period_start(now: datetime, *, month: bool) -> datetime:

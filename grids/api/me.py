@@ -51,6 +51,9 @@ class MeApi(APIView):
             return str(self.context["request"].LANGUAGE_CODE)
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "MeUpdate"  # "PatchedInput" would collide with other apps' PATCH bodies
+
         display_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
         preferred_language = serializers.ChoiceField(
             choices=[("", _("Follow the device")), ("zh-hans", "简体中文"), ("en", "English")],

@@ -1,0 +1,280 @@
+"""Benchmark the grid partition against the issue's baseline on a synthetic city.
+
+    python bench/partition.py [--size RESIDENTS] [--seed SEED] [--target 500] [--db]
+
+The city is generated deterministically (numpy, seeded): about ``size`` residents in about
+``size / 50`` units, in about ``size / 5000`` communities spread over a 60 x 60 km city
+around Nanjing. Most units are low-rises of 6-60 residents; some communities (new estates)
+hold many mid/high-rises of 100-400 and a few towers split into entrance units of 60-150,
+so some communities are made of large units, which is what makes balancing hard.
+
+Measured for the algorithm (``partition_city``) and the baseline (sort by latitude, cut at
+the running sum) in the same run:
+- time over all communities (generation excluded);
+- the share of grids within +-10% of their community's ideal size (population / k);
+- the mean Polsby-Popper compactness of the grids' convex hulls (hulls of fewer than 3
+  distinct points, or of points on a line, have no area and are left out);
+- the share of units lying strictly inside another grid's hull (0 for disjoint areas).
+``--db`` would add the time including the database write; see ``write_to_database``.
+
+The last line printed is one JSON object with every figure (CONTRACT.md, "Benchmarks").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+from grids.partition import (
+    baseline_partition_city,
+    city_balance,
+    convex_hull,
+    local_metres,
+    partition_city,
+    polsby_popper,
+    strictly_inside,
+)
+
+CITY_CENTRE = (32.06, 118.79)  # Nanjing
+CITY_SIDE_M = 60_000.0
+METRES_PER_DEGREE = 111_320.0
+RESIDENTS_PER_UNIT = 50
+RESIDENTS_PER_COMMUNITY = 5000
+
+
+@dataclass(frozen=True)
+class City:
+    community: NDArray[np.int64]
+    lat: NDArray[np.float64]
+    lng: NDArray[np.float64]
+    residents: NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Result:
+    seconds: float
+    grids: int
+    within: float
+    compactness: float
+    overlap: float
+
+
+def synthetic_city(size: int, seed: int) -> City:
+    """A deterministic city of about ``size`` residents."""
+    rng = np.random.default_rng(seed)
+    communities = max(1, round(size / RESIDENTS_PER_COMMUNITY))
+    weights = rng.gamma(4.0, 1.0, communities)  # community sizes vary about 2:1 either way
+    units_wanted = max(communities, round(size / RESIDENTS_PER_UNIT))
+    per_community = np.maximum(3, np.rint(weights / weights.sum() * units_wanted)).astype(int)
+    community = np.repeat(np.arange(communities), per_community)
+    x, y = _unit_positions(rng, community, per_community)
+    residents = _unit_sizes(rng, community, communities)
+    _split_towers_into_entrances(rng, community, x, y, residents)
+    lat = CITY_CENTRE[0] + y / METRES_PER_DEGREE
+    lng = CITY_CENTRE[1] + x / (METRES_PER_DEGREE * np.cos(np.radians(CITY_CENTRE[0])))
+    return City(community.astype(np.int64), lat, lng, residents)
+
+
+def _unit_positions(
+    rng: np.random.Generator, community: NDArray[np.int64], per_community: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each community a rotated rectangle around a jittered lattice point of the city."""
+    communities = len(per_community)
+    side = int(np.ceil(np.sqrt(communities)))
+    spacing = CITY_SIDE_M / side
+    cell = rng.permutation(side * side)[:communities]
+    centre_x = (cell % side + 0.5 + rng.uniform(-0.2, 0.2, communities)) * spacing
+    centre_y = (cell // side + 0.5 + rng.uniform(-0.2, 0.2, communities)) * spacing
+    half_w, half_h = spacing * rng.uniform(0.25, 0.45, (2, communities))
+    angle = rng.uniform(0, np.pi, communities)
+    u = rng.uniform(-1, 1, len(community)) * half_w[community]
+    v = rng.uniform(-1, 1, len(community)) * half_h[community]
+    cos, sin = np.cos(angle[community]), np.sin(angle[community])
+    x = centre_x[community] + u * cos - v * sin - CITY_SIDE_M / 2
+    y = centre_y[community] + u * sin + v * cos - CITY_SIDE_M / 2
+    return x, y
+
+
+def _unit_sizes(
+    rng: np.random.Generator, community: NDArray[np.int64], communities: int
+) -> NDArray[np.int64]:
+    """Low-rises of 6-60; mid/high-rises of 100-400, concentrated in some communities."""
+    high_rise_share = 0.4 * rng.beta(0.6, 3.0, communities)
+    high_rise = rng.random(len(community)) < high_rise_share[community]
+    low = rng.integers(6, 61, len(community))
+    high = rng.integers(100, 401, len(community))
+    return np.where(high_rise, high, low).astype(np.int64)
+
+
+def _split_towers_into_entrances(
+    rng: np.random.Generator,
+    community: NDArray[np.int64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    residents: NDArray[np.int64],
+) -> None:
+    """Turn about 1% of units into towers of 2-4 entrance units of 60-150, 15 m apart.
+
+    A tower takes over the units that follow it in the same community (in place).
+    """
+    towers = np.flatnonzero(rng.random(len(community)) < 0.01)
+    entrances = rng.integers(2, 5, len(towers))
+    residents[towers] = rng.integers(60, 151, len(towers))
+    for step in range(1, 4):
+        unit = towers + step
+        ok = (step < entrances) & (unit < len(community))
+        ok[ok] &= community[unit[ok]] == community[towers[ok]]
+        unit, tower = unit[ok], towers[ok]
+        x[unit] = x[tower] + 15.0 * step
+        y[unit] = y[tower]
+        residents[unit] = rng.integers(60, 151, len(unit))
+
+
+Partition = Callable[..., NDArray[np.int64]]
+
+
+def measure(partition: Partition, city: City, target: int) -> Result:
+    started = time.perf_counter()
+    labels = partition(city.community, city.lat, city.lng, city.residents, target=target)
+    seconds = time.perf_counter() - started
+    balance = city_balance(city.community, labels, city.residents, target=target)
+    compactness, overlap = grid_shapes(city, labels)
+    return Result(seconds, balance.grids, balance.within_share, compactness, overlap)
+
+
+def grid_shapes(city: City, labels: NDArray[np.int64]) -> tuple[float, float]:
+    """Mean Polsby-Popper of the grids' convex hulls (degenerate hulls left out), and the
+    share of units lying strictly inside the hull of another grid of their community."""
+    x, y = local_metres(city.lat, city.lng)  # one projection: distortion ~0.3% over 60 km
+    order = np.lexsort((labels, city.community))
+    points = np.stack([x[order], y[order]], axis=1)
+    scores: list[float] = []
+    inside = 0
+    for start, end in _runs(city.community[order]):
+        community_points, community_labels = points[start:end], labels[order][start:end]
+        for grid_start, grid_end in _runs(community_labels):
+            hull = convex_hull(community_points[grid_start:grid_end])
+            scores.append(polsby_popper(hull))
+            others = np.r_[community_points[:grid_start], community_points[grid_end:]]
+            inside += int(strictly_inside(hull, others).sum())
+    scored = [score for score in scores if not math.isnan(score)]
+    return (float(np.mean(scored)) if scored else math.nan), inside / len(labels)
+
+
+def _runs(sorted_values: NDArray[np.int64]) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal values."""
+    bounds = np.flatnonzero(np.r_[True, np.diff(sorted_values) != 0, True]).tolist()
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+def write_to_database(city: City, labels: NDArray[np.int64]) -> None:
+    """Store the city's communities, buildings and grids through the grids services.
+
+    Not written yet: it belongs with the grids models and services. Until then ``--db``
+    stops with a clear message instead of reporting a made-up end-to-end time.
+    """
+    raise NotImplementedError("write_to_database is not written yet; run without --db")
+
+
+def end_to_end(city: City, target: int) -> float:
+    started = time.perf_counter()
+    labels = partition_city(city.community, city.lat, city.lng, city.residents, target=target)
+    write_to_database(city, labels)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=25_000_000, help="residents in the city")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--target", type=int, default=500, help="residents per grid")
+    parser.add_argument("--db", action="store_true", help="also time the database write")
+    args = parser.parse_args(argv)
+    if args.size < 1 or args.target < 1:
+        parser.error("--size and --target must be positive")
+    city = synthetic_city(args.size, args.seed)
+    algorithm = measure(partition_city, city, args.target)
+    baseline = measure(baseline_partition_city, city, args.target)
+    try:
+        end_to_end_s = end_to_end(city, args.target) if args.db else None
+    except NotImplementedError as missing:
+        parser.exit(2, f"--db: {missing}\n")
+    figures = _figures(city, args, algorithm, baseline, end_to_end_s)
+    _print_table(figures, algorithm, baseline)
+    print(json.dumps(figures))
+    return 0
+
+
+def _figures(
+    city: City,
+    args: argparse.Namespace,
+    algorithm: Result,
+    baseline: Result,
+    end_to_end_s: float | None,
+) -> dict[str, object]:
+    return {
+        "residents": int(city.residents.sum()),
+        "buildings": len(city.residents),
+        "communities": int(city.community.max()) + 1,
+        "target": args.target,
+        "seed": args.seed,
+        "grids": algorithm.grids,
+        "algorithm_s": _rounded(algorithm.seconds, 3),
+        "end_to_end_s": _rounded(end_to_end_s, 3),
+        "within_10pct": _rounded(algorithm.within, 4),
+        "compactness": _rounded(algorithm.compactness, 4),
+        "units_inside_other_grid": _rounded(algorithm.overlap, 4),
+        "baseline_grids": baseline.grids,
+        "baseline_s": _rounded(baseline.seconds, 3),
+        "baseline_within_10pct": _rounded(baseline.within, 4),
+        "baseline_compactness": _rounded(baseline.compactness, 4),
+        "baseline_units_inside_other_grid": _rounded(baseline.overlap, 4),
+        "within_10pct_ratio": _ratio(algorithm.within, baseline.within),
+        "compactness_ratio": _ratio(algorithm.compactness, baseline.compactness),
+    }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    """JSON has no NaN: a figure that cannot be measured is null."""
+    return None if value is None or math.isnan(value) else round(value, digits)
+
+
+def _ratio(ours: float, theirs: float) -> float | None:
+    return _rounded(ours / theirs, 3) if theirs else None
+
+
+def _print_table(figures: dict[str, object], algorithm: Result, baseline: Result) -> None:
+    print(
+        f"grid partition: {figures['residents']:,} residents, {figures['buildings']:,} units, "
+        f"{figures['communities']:,} communities, target {figures['target']} (seed "
+        f"{figures['seed']})"
+    )
+    rows = [
+        ("", "algorithm", "baseline"),
+        ("time, all communities (s)", f"{algorithm.seconds:.3f}", f"{baseline.seconds:.3f}"),
+        ("grids", f"{algorithm.grids:,}", f"{baseline.grids:,}"),
+        ("within +-10% of ideal", f"{algorithm.within:.2%}", f"{baseline.within:.2%}"),
+        ("compactness (Polsby-Popper)", f"{algorithm.compactness:.3f}",
+         f"{baseline.compactness:.3f}"),
+        ("units inside another grid", f"{algorithm.overlap:.2%}", f"{baseline.overlap:.2%}"),
+    ]  # fmt: skip
+    for name, ours, theirs in rows:
+        print(f"{name:28}{ours:>12}{theirs:>12}")
+    end_to_end_s = figures["end_to_end_s"]
+    shown = "null (run with --db)" if end_to_end_s is None else f"{end_to_end_s} s"
+    print(f"end_to_end_s: {shown}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""HTTP for places and people: one module per resource family."""

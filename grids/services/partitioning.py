@@ -1,0 +1,414 @@
+"""Partition communities into grids and store the result, keeping grid identities.
+
+The arithmetic lives in ``grids.partition`` (pure numpy); this module loads the units,
+matches the new partition to the grids in the database (``match_labels``) so that grids
+keep their ids and workers wherever they can, and writes the result in bulk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.models import Building, Community, Grid, GridAssignment, User
+from grids.partition import (
+    TOLERANCE,
+    convex_hull,
+    grid_balance,
+    match_labels,
+    partition_city,
+    partition_community,
+    residents_moved,
+)
+
+WRITE_BATCH = 2000
+# A grid of one building (or of buildings on one line) has no area: draw a small square.
+DEGENERATE_HALF_SIDE_DEG = 0.0001
+
+
+@dataclass(frozen=True)
+class PlannedGrid:
+    """One grid of a planned partition: an existing grid (``grid_id``) or a new one."""
+
+    grid_id: int | None
+    population: int
+    buildings: int
+    within_tolerance: bool
+    oversized_single_unit: bool
+
+
+@dataclass(frozen=True)
+class PartitionReport:
+    """What a partition does (preview) or did (apply) to one community."""
+
+    community: Community
+    target_grid_size: int
+    residents: int
+    ideal_grid_size: float
+    residents_moved: int
+    grids_kept: int
+    grids_created: int
+    grids_retired: int
+    within_tolerance: int
+    oversized_single_unit: int
+    applied: bool
+    grids: list[PlannedGrid] = field(default_factory=list)
+
+    @property
+    def grid_count(self) -> int:
+        return len(self.grids)
+
+    @property
+    def out_of_balance(self) -> int:
+        return self.grid_count - self.within_tolerance - self.oversized_single_unit
+
+    @property
+    def within_share(self) -> float:
+        judged = self.grid_count - self.oversized_single_unit
+        return self.within_tolerance / judged if judged else 1.0
+
+
+@dataclass
+class _Units:
+    """The buildings of one community, ordered by id, as arrays."""
+
+    ids: np.ndarray
+    lat: np.ndarray
+    lng: np.ndarray
+    residents: np.ndarray
+    old_grid: np.ndarray  # grid id, or 0 for none
+
+
+@dataclass
+class _Plan:
+    community: Community
+    target: int
+    units: _Units
+    grid_ids: list[int]  # label -> existing grid id (labels past the end are new grids)
+    old_labels: np.ndarray
+    new_labels: np.ndarray
+    retired: list[int]
+
+
+# --- public services -------------------------------------------------------------------
+
+
+def community_partition_preview(
+    *, community: Community, target_grid_size: int | None = None
+) -> PartitionReport:
+    """What re-partitioning ``community`` would change; writes nothing."""
+    target = _validated_target(community, target_grid_size)
+    plan = _plans([community], target, city_wide=False)[0]
+    return _report(plan, applied=False)
+
+
+@transaction.atomic
+def community_partition_apply(
+    *, community: Community, target_grid_size: int | None = None, by: User | None = None
+) -> PartitionReport:
+    """Re-partition ``community`` in one transaction, keeping grid ids and workers where it can."""
+    return communities_partition_apply(
+        communities=[community], target_grid_size=target_grid_size, by=by
+    )[0]
+
+
+@transaction.atomic
+def communities_partition_apply(
+    *,
+    communities: Sequence[Community] | QuerySet[Community],
+    target_grid_size: int | None = None,
+    by: User | None = None,
+) -> list[PartitionReport]:
+    """Re-partition many communities at once: one load, one ``partition_city``, bulk writes.
+
+    This is the path for a whole city (and the benchmark's database write).
+    """
+    locked = list(
+        Community.objects.select_for_update()
+        .filter(pk__in=[c.pk for c in communities])
+        .order_by("pk")
+    )
+    if not locked:
+        raise ValidationError(_("Choose at least one community to partition."), code="empty")
+    targets = {c.pk: _validated_target(c, target_grid_size) for c in locked}
+    if target_grid_size is not None:
+        Community.objects.filter(pk__in=targets).update(target_grid_size=target_grid_size)
+    plans = _plans(locked, target_grid_size, city_wide=len(locked) > 1, targets=targets)
+    _write(plans, by=by)
+    return [_report(plan, applied=True) for plan in plans]
+
+
+# --- planning ---------------------------------------------------------------------------
+
+
+def _validated_target(community: Community, target: int | None) -> int:
+    value = community.target_grid_size if target is None else target
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            {"target_grid_size": _("The target grid size must be a whole number above 0.")},
+            code="invalid_target",
+        )
+    if target is not None:
+        try:
+            Community._meta.get_field("target_grid_size").run_validators(value)
+        except ValidationError as error:
+            raise ValidationError({"target_grid_size": error.messages}) from error
+    return value
+
+
+def _plans(
+    communities: list[Community],
+    target: int | None,
+    *,
+    city_wide: bool,
+    targets: dict[int, int] | None = None,
+) -> list[_Plan]:
+    targets = targets or {c.pk: _validated_target(c, target) for c in communities}
+    units = _load_units([c.pk for c in communities])
+    active = _active_grids([c.pk for c in communities])
+    for community in communities:
+        _check_partitionable(community, units.get(community.pk))
+    raw = _raw_labels(communities, units, targets, city_wide=city_wide)
+    return [
+        _plan(c, targets[c.pk], units[c.pk], active.get(c.pk, []), raw[c.pk]) for c in communities
+    ]
+
+
+def _check_partitionable(community: Community, units: _Units | None) -> None:
+    if units is None or not len(units.ids):
+        raise ValidationError(
+            _("Community %(name)s has no buildings to partition.") % {"name": community.name},
+            code="empty_community",
+        )
+    if not units.residents.sum():
+        raise ValidationError(
+            _("Community %(name)s has no residents to partition.") % {"name": community.name},
+            code="empty_community",
+        )
+
+
+def _load_units(community_ids: list[int]) -> dict[int, _Units]:
+    rows = list(
+        Building.objects.filter(community_id__in=community_ids)
+        .order_by("community_id", "id")
+        .values_list("community_id", "id", "lat", "lng", "residents", "grid_id")
+    )
+    if not rows:
+        return {}
+    table = np.array([[r[0], r[1], r[2], r[3], r[4], r[5] or 0] for r in rows], dtype=np.float64)
+    community = table[:, 0].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, community[1:] != community[:-1]])
+    ends = np.r_[starts[1:], len(community)]
+    return {
+        int(community[s]): _Units(
+            ids=table[s:e, 1].astype(np.int64),
+            lat=table[s:e, 2],
+            lng=table[s:e, 3],
+            residents=table[s:e, 4],
+            old_grid=table[s:e, 5].astype(np.int64),
+        )
+        for s, e in zip(starts, ends, strict=True)
+    }
+
+
+def _active_grids(community_ids: list[int]) -> dict[int, list[int]]:
+    grids: dict[int, list[int]] = {}
+    rows = (
+        Grid.objects.filter(community_id__in=community_ids, is_active=True)
+        .order_by("id")
+        .values_list("community_id", "id")
+    )
+    for community_id, grid_id in rows:
+        grids.setdefault(community_id, []).append(grid_id)
+    return grids
+
+
+def _raw_labels(
+    communities: list[Community],
+    units: dict[int, _Units],
+    targets: dict[int, int],
+    *,
+    city_wide: bool,
+) -> dict[int, np.ndarray]:
+    same_target = len(set(targets.values())) == 1
+    if city_wide and same_target:
+        ids = [c.pk for c in communities]
+        codes = np.concatenate([np.full(len(units[pk].ids), pk, np.int64) for pk in ids])
+        labels = partition_city(
+            codes,
+            np.concatenate([units[pk].lat for pk in ids]),
+            np.concatenate([units[pk].lng for pk in ids]),
+            np.concatenate([units[pk].residents for pk in ids]),
+            target=next(iter(targets.values())),
+        )
+        return {pk: labels[codes == pk] for pk in ids}
+    return {
+        c.pk: partition_community(
+            units[c.pk].lat, units[c.pk].lng, units[c.pk].residents, target=targets[c.pk]
+        )
+        for c in communities
+    }
+
+
+def _plan(
+    community: Community, target: int, units: _Units, grid_ids: list[int], raw: np.ndarray
+) -> _Plan:
+    label_of = {grid_id: label for label, grid_id in enumerate(grid_ids)}
+    old = np.array([label_of.get(int(g), -1) for g in units.old_grid], dtype=np.int64)
+    new = match_labels(old, raw, units.residents)
+    used = set(new.tolist())
+    retired = [grid_id for label, grid_id in enumerate(grid_ids) if label not in used]
+    return _Plan(community, target, units, grid_ids, old, new, retired)
+
+
+def _report(plan: _Plan, *, applied: bool) -> PartitionReport:
+    labels = np.unique(plan.new_labels, return_inverse=True)
+    distinct, dense = labels[0], labels[1]
+    balance = grid_balance(dense, plan.units.residents, len(distinct))
+    units = np.bincount(dense, minlength=len(distinct))
+    ideal = balance.ideal
+    planned = []
+    for index, label in enumerate(distinct.tolist()):
+        population = int(balance.populations[index])
+        oversized = bool(units[index] == 1 and population > (1 + TOLERANCE) * ideal)
+        planned.append(
+            PlannedGrid(
+                grid_id=plan.grid_ids[label] if label < len(plan.grid_ids) else None,
+                population=population,
+                buildings=int(units[index]),
+                within_tolerance=abs(population - ideal) <= TOLERANCE * ideal,
+                oversized_single_unit=oversized,
+            )
+        )
+    kept = sum(1 for g in planned if g.grid_id is not None)
+    return PartitionReport(
+        community=plan.community,
+        target_grid_size=plan.target,
+        residents=int(plan.units.residents.sum()),
+        ideal_grid_size=round(ideal, 1),
+        residents_moved=residents_moved(plan.old_labels, plan.new_labels, plan.units.residents),
+        grids_kept=kept,
+        grids_created=len(planned) - kept,
+        grids_retired=len(plan.retired),
+        within_tolerance=balance.within_tolerance,
+        oversized_single_unit=balance.oversized_single_unit,
+        applied=applied,
+        grids=planned,
+    )
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _write(plans: list[_Plan], *, by: User | None) -> None:
+    new_grids = _create_grids(plans)
+    building_updates: list[Building] = []
+    grid_updates: list[Grid] = []
+    retired: list[int] = []
+    for plan in plans:
+        grid_of_label = plan.grid_ids + new_grids[plan.community.pk]
+        target = np.array(grid_of_label, dtype=np.int64)[plan.new_labels]
+        changed = np.flatnonzero(target != plan.units.old_grid)
+        building_updates += [
+            Building(pk=int(plan.units.ids[i]), grid_id=int(target[i])) for i in changed
+        ]
+        grid_updates += _grid_shapes(plan, grid_of_label)
+        retired += plan.retired
+    Building.objects.bulk_update(building_updates, ["grid"], batch_size=WRITE_BATCH)
+    Grid.objects.bulk_update(
+        grid_updates,
+        ["population", "boundary", "centroid_lat", "centroid_lng", "is_active"],
+        batch_size=WRITE_BATCH,
+    )
+    _retire(retired, by=by)
+
+
+def _create_grids(plans: list[_Plan]) -> dict[int, list[int]]:
+    """Create the grids each plan needs beyond the existing ones; their ids by community."""
+    taken = set(
+        Grid.objects.filter(community_id__in=[p.community.pk for p in plans]).values_list(
+            "code", flat=True
+        )
+    )
+    pending: list[Grid] = []
+    owners: list[int] = []
+    for plan in plans:
+        needed = int(plan.new_labels.max()) + 1 - len(plan.grid_ids)
+        number = 0
+        for _index in range(max(needed, 0)):
+            number += 1
+            while f"{plan.community.code}-{number:03d}" in taken:
+                number += 1
+            code = f"{plan.community.code}-{number:03d}"
+            taken.add(code)
+            name = _("%(community)s grid %(number)d") % {
+                "community": plan.community.name,
+                "number": number,
+            }
+            pending.append(Grid(community=plan.community, code=code, name=name[:64]))
+            owners.append(plan.community.pk)
+    created: dict[int, list[int]] = {p.community.pk: [] for p in plans}
+    for owner, grid in zip(owners, Grid.objects.bulk_create(pending), strict=True):
+        created[owner].append(grid.pk)
+    return created
+
+
+def _grid_shapes(plan: _Plan, grid_of_label: list[int]) -> list[Grid]:
+    """Population, boundary and centroid of every grid the plan uses, plus retired ones."""
+    order = np.argsort(plan.new_labels, kind="stable")
+    labels = plan.new_labels[order]
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    ends = np.r_[starts[1:], len(labels)]
+    grids = []
+    for start, end in zip(starts, ends, strict=True):
+        members = order[start:end]
+        grids.append(_grid_shape(grid_of_label[int(labels[start])], plan.units, members))
+    grids += [
+        Grid(pk=pk, population=0, boundary=None, centroid_lat=None, centroid_lng=None,
+             is_active=False)
+        for pk in plan.retired
+    ]  # fmt: skip
+    return grids
+
+
+def _grid_shape(grid_id: int, units: _Units, members: np.ndarray) -> Grid:
+    lat, lng, residents = units.lat[members], units.lng[members], units.residents[members]
+    weights = residents if residents.sum() else None
+    return Grid(
+        pk=grid_id,
+        population=int(residents.sum()),
+        boundary=boundary_polygon(lng, lat),
+        centroid_lat=float(np.average(lat, weights=weights)),
+        centroid_lng=float(np.average(lng, weights=weights)),
+        is_active=True,
+    )
+
+
+def boundary_polygon(lng: Iterable[float], lat: Iterable[float]) -> dict[str, Any]:
+    """GeoJSON polygon around points: their convex hull, or a small box when it has no area."""
+    points = np.column_stack([np.asarray(list(lng), float), np.asarray(list(lat), float)])
+    hull = convex_hull(points)
+    if len(hull) < 3:
+        low = points.min(axis=0) - DEGENERATE_HALF_SIDE_DEG
+        high = points.max(axis=0) + DEGENERATE_HALF_SIDE_DEG
+        hull = np.array(
+            [[low[0], low[1]], [high[0], low[1]], [high[0], high[1]], [low[0], high[1]]]
+        )
+    ring = [[round(float(x), 7), round(float(y), 7)] for x, y in hull]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def _retire(grid_ids: list[int], *, by: User | None) -> None:
+    """End the cover of grids left without buildings; the assignment rows stay as history."""
+    if grid_ids:
+        GridAssignment.objects.filter(grid_id__in=grid_ids, ended_at__isnull=True).update(
+            ended_at=timezone.now(), ended_by=by
+        )

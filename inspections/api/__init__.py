@@ -1,0 +1,1 @@
+"""HTTP for hazards, photos, patrols and metrics (one module per resource)."""

@@ -1,0 +1,41 @@
+"""Hazards, their categories, timelines and photos; patrol inspections."""
+
+from inspections.models.hazards import (
+    AFTER_PHOTO_STAGES,
+    OPEN_STATUSES,
+    Category,
+    EventKind,
+    Hazard,
+    HazardEvent,
+    HazardSource,
+    HazardStatus,
+    Photo,
+    PhotoStage,
+)
+from inspections.models.patrols import (
+    BUILDING_SITE_KIND,
+    ChecklistItem,
+    ChecklistTemplate,
+    Inspection,
+    ItemOutcome,
+    ItemResult,
+)
+
+__all__ = [
+    "BUILDING_SITE_KIND",
+    "AFTER_PHOTO_STAGES",
+    "OPEN_STATUSES",
+    "Category",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "EventKind",
+    "Hazard",
+    "HazardEvent",
+    "HazardSource",
+    "HazardStatus",
+    "Inspection",
+    "ItemOutcome",
+    "ItemResult",
+    "Photo",
+    "PhotoStage",
+]

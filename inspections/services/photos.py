@@ -1,0 +1,107 @@
+"""Adding a photo to a hazard's timeline; files are written only for a valid image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grids.selectors import user_active_grid
+from inspections.events import hazard_publish
+from inspections.models import EventKind, Hazard, HazardEvent, Photo, PhotoStage
+from inspections.photos import ProcessedPhoto, process_photo, read_upload
+from inspections.selectors import hazard_get, user_staffs_community
+
+PHOTO_DIR = "hazard-photos"
+
+
+def photo_add(*, user: Any, hazard_id: int, stage: str, upload: Any, note: str = "") -> Photo:
+    """Validate, strip and resize the upload, then store it on the hazard's timeline.
+
+    The same image twice on one hazard returns the first Photo (``_created`` False).
+    """
+    hazard = hazard_get(user=user, hazard_id=hazard_id)
+    _check_stage(user, hazard, stage)
+    data = read_upload(upload)
+    # Only a signed-in worker's own camera position is worth keeping; never a resident's.
+    processed = process_photo(data, keep_location=user_active_grid(user) is not None)
+    existing = Photo.objects.filter(hazard=hazard, content_hash=processed.content_hash).first()
+    if existing is not None:
+        existing._created = False  # type: ignore[attr-defined]
+        return existing
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            photo = _store(user, hazard, stage, note, processed, written)
+    except BaseException:
+        _delete_orphans(written)
+        raise
+    photo._created = True  # type: ignore[attr-defined]
+    return photo
+
+
+def _check_stage(user: Any, hazard: Hazard, stage: str) -> None:
+    if stage not in PhotoStage.values:
+        raise ValidationError({"stage": _("Unknown photo stage.")}, code="invalid_choice")
+    staff = user_staffs_community(user, hazard.community_id)
+    allowed = {
+        PhotoStage.REPORT: hazard.is_open,
+        PhotoStage.PROGRESS: staff or hazard.assignee_id == user.pk,
+        PhotoStage.RECTIFIED: staff or hazard.assignee_id == user.pk,
+        PhotoStage.VERIFICATION: staff,
+    }[PhotoStage(stage)]
+    if not allowed:
+        raise PermissionDenied(_("You may not add this kind of photo to this hazard."))
+
+
+def _store(
+    user: Any, hazard: Hazard, stage: str, note: str, processed: ProcessedPhoto, written: list[str]
+) -> Photo:
+    event = HazardEvent.objects.create(
+        hazard=hazard, actor=user, kind=EventKind.PHOTO, note=note or str(PhotoStage(stage).label)
+    )
+    base = f"{PHOTO_DIR}/{processed.content_hash[:2]}/{processed.content_hash}"
+    display = _save_file(f"{base}.jpg", processed.display, written)
+    thumbnail = _save_file(f"{base}-thumb.jpg", processed.thumbnail, written)
+    lat, lng = processed.gps or (None, None)
+    photo = Photo.objects.create(
+        hazard=hazard,
+        event=event,
+        stage=stage,
+        content_hash=processed.content_hash,
+        display=display,
+        thumbnail=thumbnail,
+        width=processed.width,
+        height=processed.height,
+        taken_at=processed.taken_at,
+        gps_lat=lat,
+        gps_lng=lng,
+        uploaded_by=user,
+    )
+    if hazard.cover_photo_id is None:
+        Hazard.objects.filter(pk=hazard.pk, cover_photo__isnull=True).update(cover_photo=photo)
+    # A new line in the timeline, like a comment: clients reload the hazard.
+    hazard_publish(type="hazard.commented", hazard=hazard, extra={"photo": photo.pk})
+    return photo
+
+
+def _save_file(name: str, content: bytes, written: list[str]) -> str:
+    """Files are named by content hash, so an identical image shares the stored copy."""
+    if default_storage.exists(name):
+        return name
+    saved = default_storage.save(name, ContentFile(content))
+    written.append(saved)
+    return saved
+
+
+def _delete_orphans(names: list[str]) -> None:
+    for name in names:
+        if (
+            not Photo.objects.filter(display=name).exists()
+            and not Photo.objects.filter(thumbnail=name).exists()
+        ):
+            default_storage.delete(name)

@@ -1,0 +1,305 @@
+"""The hazard lifecycle: one service per transition, each with its own rule for who.
+
+reported -> assigned -> rectifying -> awaiting_verification -> closed; rejected and
+duplicate end it early; a closed hazard may be reopened for a few days. Every call names
+the ``version`` it saw: if someone else changed the hazard meanwhile, it gets 409 with the
+current state instead of overwriting their work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.api.errors import Conflict
+from grids.models import Role, User
+from grids.selectors import user_roles
+from inspections.events import hazard_audiences, hazard_publish
+from inspections.models import (
+    AFTER_PHOTO_STAGES,
+    EventKind,
+    Hazard,
+    HazardEvent,
+    HazardSource,
+    HazardStatus,
+)
+from inspections.selectors import hazard_get, hazard_visible, user_staffs_community
+from points.services import points_award
+
+S = HazardStatus
+DEFAULT_REOPEN_DAYS = 7
+Rule = Callable[[Any, Hazard], bool]
+
+
+def hazard_snapshot(hazard: Hazard) -> dict[str, Any]:
+    """The state a 409 answer carries, so the client can reload without another call."""
+    return {
+        "id": hazard.pk,
+        "number": hazard.number,
+        "status": hazard.status,
+        "version": hazard.version,
+        "assignee": hazard.assignee_id,
+        "updated_at": hazard.updated_at.isoformat(),
+    }
+
+
+def is_staff(user: Any, hazard: Hazard) -> bool:
+    return user_staffs_community(user, hazard.community_id)
+
+
+def is_assignee(user: Any, hazard: Hazard) -> bool:
+    return hazard.assignee_id is not None and hazard.assignee_id == user.pk
+
+
+def _transition(
+    *,
+    user: Any,
+    hazard_id: int,
+    version: int,
+    allowed_from: tuple[str, ...],
+    to: str,
+    rule: Rule,
+    refusal: str,
+    note: str = "",
+) -> Hazard:
+    """Lock, check who/version/state, move, and write the timeline line. Call atomically."""
+    hazard_get(user=user, hazard_id=hazard_id)
+    hazard = Hazard.objects.select_for_update().select_related("category").get(pk=hazard_id)
+    if not rule(user, hazard):
+        raise PermissionDenied(refusal)
+    if hazard.version != version:
+        raise Conflict(current=hazard_snapshot(hazard))
+    if hazard.status not in allowed_from:
+        raise Conflict(
+            _("A hazard that is “%(status)s” cannot become “%(to)s”.")
+            % {"status": hazard.get_status_display(), "to": S(to).label},
+            code="invalid_transition",
+            current=hazard_snapshot(hazard),
+        )
+    from_status = hazard.status
+    hazard.status = to
+    hazard.version += 1
+    HazardEvent.objects.create(
+        hazard=hazard,
+        actor=user,
+        kind=EventKind.TRANSITION,
+        from_status=from_status,
+        to_status=to,
+        note=note,
+    )
+    return hazard
+
+
+def _save_and_announce(hazard: Hazard, *, type: str = "hazard.status_changed") -> Hazard:
+    hazard.save()
+    hazard_publish(type=type, hazard=hazard)
+    return hazard
+
+
+@transaction.atomic
+def hazard_assign(
+    *, user: Any, hazard_id: int, version: int, assignee_id: int, note: str = ""
+) -> Hazard:
+    """Community staff (or an administrator) hand the hazard to a worker or staff member."""
+    assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
+    if assignee is None or not user_roles(assignee) & {Role.GRID_WORKER, Role.COMMUNITY_STAFF}:
+        raise ValidationError(
+            {"assignee": _("Choose a grid worker or community staff member.")}, code="invalid"
+        )
+    hazard = _transition(
+        user=user,
+        hazard_id=hazard_id,
+        version=version,
+        allowed_from=(S.REPORTED, S.ASSIGNED, S.RECTIFYING),
+        to=S.ASSIGNED,
+        rule=is_staff,
+        refusal=_("Only the community's staff may assign this hazard."),
+        note=note,
+    )
+    hazard.assignee = assignee
+    hazard.assigned_at = hazard.assigned_at or timezone.now()
+    return _save_and_announce(hazard, type="hazard.assigned")
+
+
+@transaction.atomic
+def hazard_start_rectification(
+    *, user: Any, hazard_id: int, version: int, note: str = ""
+) -> Hazard:
+    hazard = _transition(
+        user=user,
+        hazard_id=hazard_id,
+        version=version,
+        allowed_from=(S.ASSIGNED,),
+        to=S.RECTIFYING,
+        rule=is_assignee,
+        refusal=_("Only the assignee may start the rectification."),
+        note=note,
+    )
+    return _save_and_announce(hazard)
+
+
+@transaction.atomic
+def hazard_submit_fix(*, user: Any, hazard_id: int, version: int, note: str = "") -> Hazard:
+    """The assignee says it is fixed; staff verify it next."""
+    hazard = _transition(
+        user=user,
+        hazard_id=hazard_id,
+        version=version,
+        allowed_from=(S.RECTIFYING,),
+        to=S.AWAITING_VERIFICATION,
+        rule=is_assignee,
+        refusal=_("Only the assignee may submit the fix."),
+        note=note,
+    )
+    hazard.fix_submitted_by = user
+    return _save_and_announce(hazard)
+
+
+@transaction.atomic
+def hazard_return_fix(*, user: Any, hazard_id: int, version: int, note: str) -> Hazard:
+    """Verification failed: back to rectification, with the reason."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say what is still wrong.")}, code="required")
+    hazard = _transition(
+        user=user,
+        hazard_id=hazard_id,
+        version=version,
+        allowed_from=(S.AWAITING_VERIFICATION,),
+        to=S.RECTIFYING,
+        rule=is_staff,
+        refusal=_("Only the community's staff may verify this hazard."),
+        note=note,
+    )
+    return _save_and_announce(hazard)
+
+
+@transaction.atomic
+def hazard_close(*, user: Any, hazard_id: int, version: int, note: str = "") -> Hazard:
+    """Staff verify the fix and close: needs an "after" photo; a major hazard needs a
+    verifier other than whoever submitted the fix."""
+    hazard = _transition(
+        user=user,
+        hazard_id=hazard_id,
+        version=version,
+        allowed_from=(S.AWAITING_VERIFICATION,),
+        to=S.CLOSED,
+        rule=is_staff,
+        refusal=_("Only the community's staff may verify this hazard."),
+        note=note,
+    )
+    if not hazard.photos.filter(stage__in=AFTER_PHOTO_STAGES).exists():
+        raise ValidationError(
+            _("Add at least one photo taken after the fix before closing."),
+            code="after_photo_required",
+        )
+    if hazard.is_major and hazard.fix_submitted_by_id == user.pk:
+        raise PermissionDenied(_("A major hazard must be verified by someone else."))
+    hazard.closed_at, hazard.closed_by = timezone.now(), user
+    _save_and_announce(hazard)
+    _award_points_on_commit(hazard)
+    return hazard
+
+
+def _award_points_on_commit(hazard: Hazard) -> None:
+    """A resident whose report turned out to be a real hazard earns points (once per
+    hazard: the source key makes a second award a no-op)."""
+    if hazard.source != HazardSource.RESIDENT or hazard.reporter is None:
+        return
+    reporter, source, note = hazard.reporter, f"hazard:{hazard.pk}:verified", hazard.number
+    transaction.on_commit(
+        lambda: points_award(user=reporter, kind="hazard_verified", source=source, note=note)
+    )
+
+
+@transaction.atomic
+def hazard_reject(*, user: Any, hazard_id: int, version: int, reason: str) -> Hazard:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for rejecting.")}, code="required")
+    hazard = _transition(
+        user=user,
+        hazard_id=hazard_id,
+        version=version,
+        allowed_from=(S.REPORTED, S.ASSIGNED),
+        to=S.REJECTED,
+        rule=is_staff,
+        refusal=_("Only the community's staff may reject this hazard."),
+        note=reason.strip(),
+    )
+    hazard.reject_reason = reason.strip()
+    return _save_and_announce(hazard)
+
+
+@transaction.atomic
+def hazard_mark_duplicate(
+    *, user: Any, hazard_id: int, version: int, original_id: int, note: str = ""
+) -> Hazard:
+    """Staff point a report at the original; its reporter hears where the original stands."""
+    original = hazard_visible(user).filter(pk=original_id).select_related("category").first()
+    if original is None or original.pk == hazard_id or original.status == S.DUPLICATE:
+        raise ValidationError(
+            {"duplicate_of": _("Choose another hazard that is not itself a duplicate.")},
+            code="invalid",
+        )
+    hazard = _transition(
+        user=user,
+        hazard_id=hazard_id,
+        version=version,
+        allowed_from=(S.REPORTED, S.ASSIGNED),
+        to=S.DUPLICATE,
+        rule=is_staff,
+        refusal=_("Only the community's staff may mark duplicates."),
+        note=note,
+    )
+    hazard.duplicate_of = original
+    hazard.save()
+    hazard_publish(
+        type="hazard.status_changed",
+        hazard=hazard,
+        extra={
+            "duplicate_of": {
+                "id": original.pk,
+                "number": original.number,
+                "status": original.status,
+            }
+        },
+        audiences=hazard_audiences(hazard),
+    )
+    return hazard
+
+
+@transaction.atomic
+def hazard_reopen(*, user: Any, hazard_id: int, version: int, note: str) -> Hazard:
+    """Staff reopen a closed hazard within ``HAZARD_REOPEN_DAYS`` of its closure."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the hazard is reopened.")}, code="required")
+    target = S.ASSIGNED if hazard_get(user=user, hazard_id=hazard_id).assignee_id else S.REPORTED
+    hazard = _transition(
+        user=user,
+        hazard_id=hazard_id,
+        version=version,
+        allowed_from=(S.CLOSED,),
+        to=target,
+        rule=is_staff,
+        refusal=_("Only the community's staff may reopen this hazard."),
+        note=note,
+    )
+    days = int(getattr(settings, "HAZARD_REOPEN_DAYS", DEFAULT_REOPEN_DAYS))
+    now = timezone.now()
+    if hazard.closed_at is None or hazard.closed_at < now - timedelta(days=days):
+        raise ValidationError(
+            _("A hazard can be reopened only within %(days)d days of closing.") % {"days": days},
+            code="reopen_window_passed",
+        )
+    hazard.closed_at, hazard.closed_by, hazard.fix_submitted_by = None, None, None
+    hazard.escalation_level = 0
+    hazard.due_at = hazard.category.due_from(
+        now, risk_colour=hazard.risk_colour, is_major=hazard.is_major
+    )
+    return _save_and_announce(hazard)

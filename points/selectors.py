@@ -1,0 +1,139 @@
+"""Reads of the points app, scoped to the user who asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import Community
+from points.models import Account, EntryKind, LedgerEntry, Reward, Voucher
+
+LEADERBOARD_SIZE = 50
+
+
+def user_community_id(user: Any) -> int | None:
+    """The community of the building the user registered as home."""
+    home = getattr(user, "home_building", None)
+    return home.community_id if home is not None else None
+
+
+def account_get(*, user: Any) -> Account:
+    """The user's account; an unsaved empty one when they never earned anything."""
+    return Account.objects.filter(user=user).first() or Account(user=user, balance=0)
+
+
+def ledger_history(*, user: Any) -> QuerySet[LedgerEntry]:
+    """The user's own entries, newest first."""
+    return LedgerEntry.objects.filter(account__user=user).select_related("rule", "voucher")
+
+
+def reward_catalogue(*, user: Any, now: datetime | None = None) -> QuerySet[Reward]:
+    """Rewards offered to ``user`` now: active, inside their window, in their community."""
+    now = now or timezone.now()
+    through = Reward.communities.through
+    restricted = Exists(through.objects.filter(reward=OuterRef("pk")))
+    community_id = user_community_id(user)
+    offered: Q = Q(~restricted)
+    if community_id is not None:
+        offered |= Q(
+            Exists(through.objects.filter(reward=OuterRef("pk"), community_id=community_id))
+        )
+    return (
+        Reward.objects.filter(active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .filter(offered)
+        .order_by("cost", "id")
+    )
+
+
+def reward_get(*, reward_id: int) -> Reward | None:
+    """Any reward by id; whether it is offered to the user is the redeem service's call."""
+    return Reward.objects.filter(pk=reward_id).first()
+
+
+def voucher_list(*, user: Any) -> QuerySet[Voucher]:
+    """The user's own vouchers, newest first."""
+    return Voucher.objects.filter(user=user).select_related("reward")
+
+
+def voucher_get(*, user: Any, code: str) -> Voucher | None:
+    """One of the user's own vouchers by code."""
+    return voucher_list(user=user).filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    user_id: int
+    name: str
+    points: int
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The first instant of ``month`` and of the next month, in the local time zone."""
+    start = timezone.make_aware(datetime(month.year, month.month, 1))
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return start, timezone.make_aware(datetime(following.year, following.month, 1))
+
+
+def leaderboard(*, community: Community, month: date) -> list[LeaderboardRow]:
+    """Points earned in ``month`` by residents of ``community`` who opted in."""
+    start, end = month_bounds(month)
+    rows = (
+        LedgerEntry.objects.filter(
+            kind=EntryKind.EARN,
+            created_at__gte=start,
+            created_at__lt=end,
+            account__leaderboard_opt_in=True,
+            account__user__home_building__community=community,
+        )
+        .values("account__user_id", "account__user__display_name")
+        .annotate(points=Sum("amount"))
+        .order_by("-points", "account__user_id")[:LEADERBOARD_SIZE]
+    )
+    return [
+        LeaderboardRow(
+            rank=index + 1,
+            user_id=row["account__user_id"],
+            name=row["account__user__display_name"] or str(_("Resident")),
+            points=row["points"],
+        )
+        for index, row in enumerate(rows)
+    ]
+
+
+@dataclass(frozen=True)
+class AuditMismatch:
+    account_id: int
+    user_id: int
+    balance: int
+    entries_total: int
+    last_balance_after: int | None
+
+
+def ledger_audit(*, account_ids: list[int] | None = None) -> list[AuditMismatch]:
+    """Accounts whose balance differs from the sum of their entries, or from the last
+    entry's ``balance_after``; empty when the books are clean."""
+    accounts = (
+        Account.objects.all() if account_ids is None else Account.objects.filter(pk__in=account_ids)
+    )
+    last_after = (
+        LedgerEntry.objects.filter(account=OuterRef("pk"))
+        .order_by("-id")
+        .values("balance_after")[:1]
+    )
+    rows = accounts.annotate(
+        entries_total=Coalesce(Sum("entries__amount"), 0), last_after=Subquery(last_after)
+    ).values_list("pk", "user_id", "balance", "entries_total", "last_after")
+    return [
+        AuditMismatch(pk, user_id, balance, total, last)
+        for pk, user_id, balance, total, last in rows
+        if balance != total or (last is not None and last != balance) or (last is None and balance)
+    ]

@@ -1,0 +1,258 @@
+"""Redeeming rewards and the life of a voucher: issued, then fulfilled, cancelled or expired.
+
+A redemption debits the account, takes one from stock and issues the voucher in one
+transaction. It locks the account, then the reward (``select_for_update`` on
+PostgreSQL; SQLite's IMMEDIATE transactions serialize writers), and the stock and balance
+still change only through conditional UPDATEs, so no interleaving can oversell a reward or
+overdraw an account.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.api.errors import Conflict, DomainError
+from config.realtime.publish import publish
+from grids.selectors import user_is_administrator, user_staff_communities
+from points.models import EntryKind, Reward, Voucher, VoucherStatus
+from points.services.ledger import InsufficientPoints, account_for, account_lock, ledger_post
+
+# No 0/O, 1/I/L: codes are read aloud and typed at a counter.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_HALF = 4
+IDEMPOTENCY_KEY_MAX = 64
+
+
+class RewardUnavailable(DomainError):
+    default_detail = _("This reward is not offered to you at this time.")
+    default_code = "reward_unavailable"
+
+
+class LimitReached(DomainError):
+    default_detail = _("You have already redeemed this reward as often as allowed.")
+    default_code = "limit_reached"
+
+
+def voucher_code_new() -> str:
+    """A random code like ``7KQM-2XDP``: about 10^12 possibilities, easy to read out."""
+    chars = [secrets.choice(CODE_ALPHABET) for _ in range(CODE_HALF * 2)]
+    return "".join(chars[:CODE_HALF]) + "-" + "".join(chars[CODE_HALF:])
+
+
+def voucher_code_normalize(code: str) -> str:
+    """Accept what staff type: any case, with or without the dash or spaces."""
+    plain = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(plain) != CODE_HALF * 2:
+        return code.strip().upper()
+    return plain[:CODE_HALF] + "-" + plain[CODE_HALF:]
+
+
+def _key_check(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise ValidationError(
+            {"idempotency_key": _("Send an Idempotency-Key of 1 to 64 printable characters.")},
+            code="invalid",
+        )
+    return key
+
+
+def _voucher_for_key(*, user: Any, key: str, reward: Reward) -> Voucher | None:
+    voucher = (
+        Voucher.objects.select_related("reward").filter(user=user, idempotency_key=key).first()
+    )
+    if voucher is not None and voucher.reward_id != reward.pk:
+        raise Conflict(
+            _("This Idempotency-Key was already used for another reward."),
+            code="idempotency_key_reused",
+        )
+    return voucher
+
+
+def reward_redeem(*, user: Any, reward: Reward, idempotency_key: str) -> Voucher:
+    """Redeem ``reward`` for ``user``; repeating the same key returns the same voucher."""
+    key = _key_check(idempotency_key)
+    existing = _voucher_for_key(user=user, key=key, reward=reward)
+    if existing is not None:
+        return existing
+    account_for(user=user)
+    try:
+        with transaction.atomic():
+            return _redeem_locked(user=user, reward_id=reward.pk, key=key)
+    except IntegrityError:
+        # The same key raced us and won: answer with its voucher.
+        existing = _voucher_for_key(user=user, key=key, reward=reward)
+        if existing is None:
+            raise
+        return existing
+
+
+def _redeem_locked(*, user: Any, reward_id: int, key: str) -> Voucher:
+    account = account_lock(user=user)
+    reward = Reward.objects.select_for_update().get(pk=reward_id)
+    # Whoever held the lock before us may have redeemed this very key.
+    existing = _voucher_for_key(user=user, key=key, reward=reward)
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    _check_offered(reward=reward, user=user, now=now)
+    _check_limit(reward=reward, user=user)
+    if account.balance < reward.cost:
+        raise InsufficientPoints()
+    if reward.stock is not None:
+        taken = Reward.objects.filter(pk=reward.pk, stock__gt=0).update(stock=F("stock") - 1)
+        if not taken:
+            raise Conflict(_("This reward is out of stock."), code="out_of_stock")
+    voucher = Voucher.objects.create(
+        user=user,
+        reward=reward,
+        code=voucher_code_new(),
+        cost=reward.cost,
+        idempotency_key=key,
+        expires_at=now + timedelta(days=reward.voucher_days),
+    )
+    ledger_post(
+        account=account,
+        kind=EntryKind.REDEEM,
+        amount=-reward.cost,
+        reason=reward.name_zh,
+        source=f"voucher:{voucher.code}",
+        voucher=voucher,
+        created_by=user,
+    )
+    return voucher
+
+
+def reward_is_offered_to(*, reward: Reward, user: Any, now: datetime) -> bool:
+    """Active, inside its window, and offered in the user's community (or everywhere)."""
+    if not reward.active:
+        return False
+    if reward.valid_from and now < reward.valid_from:
+        return False
+    if reward.valid_until and now >= reward.valid_until:
+        return False
+    communities = reward.communities.values_list("pk", flat=True)
+    if not communities.exists():
+        return True
+    home = getattr(user, "home_building", None)
+    return home is not None and communities.filter(pk=home.community_id).exists()
+
+
+def _check_offered(*, reward: Reward, user: Any, now: datetime) -> None:
+    if not reward_is_offered_to(reward=reward, user=user, now=now):
+        raise RewardUnavailable()
+
+
+def _check_limit(*, reward: Reward, user: Any) -> None:
+    if reward.per_person_limit is None:
+        return
+    held = Voucher.objects.filter(
+        user=user, reward=reward, status__in=[VoucherStatus.ISSUED, VoucherStatus.FULFILLED]
+    ).count()
+    if held >= reward.per_person_limit:
+        raise LimitReached()
+
+
+def user_may_fulfil(*, staff: Any, reward: Reward) -> bool:
+    """Staff of a community that offers the reward (any community staff if offered everywhere)."""
+    if user_is_administrator(staff):
+        return True
+    mine = user_staff_communities(staff)
+    offered = reward.communities.values_list("pk", flat=True)
+    if offered.exists():
+        return mine.filter(pk__in=offered).exists()
+    return mine.exists()
+
+
+def _not_issued(voucher: Voucher) -> Conflict:
+    return Conflict(
+        _("This voucher is no longer valid: it was already used, cancelled or has expired."),
+        code="voucher_not_issued",
+        current={"code": voucher.code, "status": voucher.status},
+    )
+
+
+@transaction.atomic
+def voucher_fulfil(*, code: str, by: Any) -> Voucher:
+    """Staff at the counter hand over the reward and mark the voucher used."""
+    voucher = (
+        Voucher.objects.select_for_update()
+        .select_related("reward")
+        .filter(code=voucher_code_normalize(code))
+        .first()
+    )
+    if voucher is None:
+        raise Http404
+    if not user_may_fulfil(staff=by, reward=voucher.reward):
+        raise PermissionDenied(_("This reward is not offered in a community you serve."))
+    now = timezone.now()
+    if voucher.status != VoucherStatus.ISSUED or voucher.expires_at <= now:
+        raise _not_issued(voucher)
+    voucher.status = VoucherStatus.FULFILLED
+    voucher.fulfilled_by = by
+    voucher.fulfilled_at = now
+    voucher.save(update_fields=["status", "fulfilled_by", "fulfilled_at"])
+    publish(
+        type="voucher.fulfilled",
+        data={"code": voucher.code, "reward": voucher.reward_id, "fulfilled_at": now.isoformat()},
+        audiences=[f"user.{voucher.user_id}"],
+    )
+    return voucher
+
+
+@transaction.atomic
+def voucher_cancel(*, voucher: Voucher, by: Any) -> Voucher:
+    """The holder (or staff who may fulfil it) cancels an unused voucher; points come back."""
+    locked = Voucher.objects.select_for_update().select_related("reward").get(pk=voucher.pk)
+    if locked.user_id != by.pk and not user_may_fulfil(staff=by, reward=locked.reward):
+        raise PermissionDenied(_("Only the holder or community staff may cancel this voucher."))
+    if locked.status != VoucherStatus.ISSUED:
+        raise _not_issued(locked)
+    return _voucher_close(voucher=locked, status=VoucherStatus.CANCELLED, by=by)
+
+
+def _voucher_close(*, voucher: Voucher, status: str, by: Any = None) -> Voucher:
+    voucher.status = status
+    voucher.closed_at = timezone.now()
+    voucher.save(update_fields=["status", "closed_at"])
+    account = account_lock(user=voucher.user)
+    reason = _("Voucher %(code)s cancelled") if status == VoucherStatus.CANCELLED else None
+    ledger_post(
+        account=account,
+        kind=EntryKind.REFUND,
+        amount=voucher.cost,
+        reason=str((reason or _("Voucher %(code)s expired")) % {"code": voucher.code}),
+        source=f"voucher:{voucher.code}",
+        voucher=voucher,
+        created_by=by,
+    )
+    Reward.objects.filter(pk=voucher.reward_id, stock__isnull=False).update(stock=F("stock") + 1)
+    return voucher
+
+
+def vouchers_expire(*, now: datetime | None = None) -> int:
+    """Expire unused vouchers past their date and refund them; returns how many."""
+    now = now or timezone.now()
+    due = Voucher.objects.filter(status=VoucherStatus.ISSUED, expires_at__lte=now)
+    return sum(
+        _voucher_expire(voucher_id=pk, now=now) for pk in list(due.values_list("pk", flat=True))
+    )
+
+
+@transaction.atomic
+def _voucher_expire(*, voucher_id: int, now: datetime) -> int:
+    voucher = Voucher.objects.select_for_update().get(pk=voucher_id)
+    # Fulfilled or cancelled while we were listing: nothing to do.
+    if voucher.status != VoucherStatus.ISSUED or voucher.expires_at > now:
+        return 0
+    _voucher_close(voucher=voucher, status=VoucherStatus.EXPIRED)
+    return 1

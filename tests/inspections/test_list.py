@@ -1,0 +1,141 @@
+"""The hazard list: who sees what, filters, ordering, and a flat query budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from grids.models import Role
+from inspections.models import Hazard
+from tests.factories import UserFactory
+from tests.inspections.factories import HERE, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(client: Any, query: str = "") -> list[str]:
+    response = client.get(f"/api/v1/hazards/{query}")
+    assert response.status_code == 200, response.json()
+    return [row["number"] for row in response.json()["results"]]
+
+
+def test_resident_sees_only_their_own_reports(city, report, client_for) -> None:
+    mine = report()
+    report(user=UserFactory())
+
+    assert numbers(client_for(city.resident)) == [mine.number]
+
+
+def test_worker_sees_their_grid_and_staff_their_community(city, report, client_for) -> None:
+    hazard = report()
+
+    assert numbers(client_for(city.worker)) == [hazard.number]
+    assert numbers(client_for(city.staff)) == [hazard.number]
+    assert numbers(client_for(city.other_staff)) == []
+
+
+def test_administrator_sees_everything(city, report, client_for) -> None:
+    hazard = report()
+    admin = UserFactory(roles=[(Role.ADMINISTRATOR, None)])
+
+    assert numbers(client_for(admin)) == [hazard.number]
+
+
+def test_detail_of_an_unseen_hazard_is_404(city, report, client_for) -> None:
+    hazard = report()
+
+    assert client_for(UserFactory()).get(f"/api/v1/hazards/{hazard.pk}/").status_code == 404
+
+
+def test_filter_by_status_and_category(city, report, client_for) -> None:
+    kept = report()
+    report(category_code=CategoryFactory(code="gas").code)
+    Hazard.objects.exclude(pk=kept.pk).update(status="rejected", reject_reason="x")
+    staff = client_for(city.staff)
+
+    assert numbers(staff, "?status=reported") == [kept.number]
+    assert numbers(staff, f"?category={city.category.code}") == [kept.number]
+
+
+def test_filter_overdue(city, report, client_for) -> None:
+    late, _on_time = report(), report()
+    Hazard.objects.filter(pk=late.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+
+    assert numbers(client_for(city.staff), "?overdue=true") == [late.number]
+
+
+def test_filter_near_a_point(city, report, client_for) -> None:
+    near = report()
+    report(lat=HERE[0] + 0.003)  # about 330 m north, same building
+
+    query = f"?near_lat={HERE[0]}&near_lng={HERE[1]}&radius_m=100"
+
+    assert numbers(client_for(city.staff), query) == [near.number]
+
+
+def test_filter_by_grid_community_district(city, report, client_for) -> None:
+    hazard = report()
+    staff = client_for(city.staff)
+    district = city.community.district_id
+
+    assert numbers(staff, f"?grid={city.grid.pk}") == [hazard.number]
+    assert numbers(staff, f"?community={city.community.pk}") == [hazard.number]
+    assert numbers(staff, f"?district={district}") == [hazard.number]
+    assert numbers(staff, f"?grid={city.other_grid.pk}") == []
+
+
+def test_bad_filter_is_a_400(city, client_for) -> None:
+    response = client_for(city.staff).get("/api/v1/hazards/?near_lat=32.0")
+
+    assert response.status_code == 400
+    assert "near_lat" in response.json()["fields"]
+
+
+def test_ordering_by_deadline(city, report, client_for) -> None:
+    first, second = report(), report()
+    Hazard.objects.filter(pk=second.pk).update(due_at=timezone.now())
+
+    assert numbers(client_for(city.staff), "?ordering=due_at") == [second.number, first.number]
+    assert numbers(client_for(city.staff)) == [second.number, first.number]
+
+
+def test_pages_follow_the_cursor(city, report, client_for) -> None:
+    for _ in range(3):
+        report()
+    client = client_for(city.staff)
+
+    page = client.get("/api/v1/hazards/?page_size=2").json()
+    rest = client.get(page["next"]).json()
+
+    assert len(page["results"]) == 2 and len(rest["results"]) == 1
+    assert rest["next"] is None
+
+
+# Authentication, the caller's roles and scopes, then one query for the page of hazards.
+LIST_QUERIES = 6
+
+
+def _list_queries(client: Any) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/hazards/").status_code == 200
+    return len(captured)
+
+
+def test_query_count_is_the_same_for_1_and_50_rows(city, report, client_for) -> None:
+    staff = client_for(city.staff)
+    first = report()
+    Hazard.objects.filter(pk=first.pk).update(assignee=city.worker)
+    one = _list_queries(staff)
+    for _ in range(49):
+        report()
+    Hazard.objects.update(assignee=city.worker)
+
+    fifty = _list_queries(staff)
+
+    assert one == fifty == LIST_QUERIES
+    assert len(staff.get("/api/v1/hazards/").json()["results"]) == 50

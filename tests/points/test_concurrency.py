@@ -1,0 +1,128 @@
+"""The guarantees under real concurrency: threads with their own database connections.
+
+The numbers from the issue run on PostgreSQL (row locks and conditional UPDATEs) and on
+SQLite alike (IMMEDIATE transactions queue the writers; the test database is a file).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pytest
+from django.db import connections
+from rest_framework.test import APIClient
+
+from grids.models import User
+from points.models import Account, EarnKind, LedgerEntry, Voucher
+from points.selectors import ledger_audit
+from points.services import points_award
+from tests.factories import BuildingFactory, UserFactory
+from tests.points.factories import EarningRuleFactory, RewardFactory, give_points
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+T = TypeVar("T")
+
+
+def run_parallel(count: int, work: Callable[[int], T]) -> list[T]:
+    """Run ``work(i)`` in ``count`` threads released at the same instant."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - surfaced by the assertions below
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return results
+
+
+def residents(count: int, points: int) -> list[User]:
+    building = BuildingFactory()
+    users = [UserFactory(home_building=building) for _ in range(count)]
+    for user in users:
+        give_points(user, points)
+    return users
+
+
+def redeem_as(user: User, reward_id: int, key: str) -> tuple[int, dict]:
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.post(f"/api/v1/rewards/{reward_id}/redeem/", HTTP_IDEMPOTENCY_KEY=key)
+    return response.status_code, response.json()
+
+
+def test_concurrent_redemptions_never_oversell() -> None:
+    clients, stock = 200, 50
+    users = residents(clients, points=150)
+    reward = RewardFactory(cost=100, stock=stock)
+
+    results = run_parallel(clients, lambda i: redeem_as(users[i], reward.pk, f"key-{i}"))
+
+    assert all(isinstance(result, tuple) for result in results), results
+    statuses = Counter(status for status, _body in results)
+    assert statuses == {201: stock, 409: clients - stock}
+    assert {body["code"] for status, body in results if status == 409} == {"out_of_stock"}
+    reward.refresh_from_db()
+    assert reward.stock == 0
+    assert Voucher.objects.count() == stock
+    assert not Account.objects.filter(balance__lt=0).exists()
+    assert sorted(Account.objects.values_list("balance", flat=True)) == sorted(
+        [50] * stock + [150] * (clients - stock)
+    )
+    assert ledger_audit() == []
+
+
+def test_same_idempotency_key_in_parallel_redeems_once() -> None:
+    (user,) = residents(1, points=1000)
+    reward = RewardFactory(cost=100, stock=10)
+
+    results = run_parallel(20, lambda i: redeem_as(user, reward.pk, "one-tap"))
+
+    assert all(isinstance(result, tuple) for result in results), results
+    assert {status for status, _body in results} == {201}
+    assert len({str(sorted(body.items())) for _status, body in results}) == 1
+    assert Voucher.objects.count() == 1
+    assert Account.objects.get(user=user).balance == 900
+    reward.refresh_from_db()
+    assert reward.stock == 9
+    assert ledger_audit() == []
+
+
+def test_racing_awards_for_one_event_pay_once() -> None:
+    EarningRuleFactory(kind=EarnKind.HAZARD_VERIFIED, points=10)
+    user = UserFactory()
+
+    results = run_parallel(
+        2, lambda i: points_award(user=user, kind="hazard_verified", source="hazard:1:verified")
+    )
+
+    assert not any(isinstance(result, BaseException) for result in results), results
+    assert LedgerEntry.objects.filter(source="hazard:1:verified").count() == 1
+    assert Account.objects.get(user=user).balance == 10
+
+
+def test_racing_awards_to_different_people_for_one_event_pay_once() -> None:
+    EarningRuleFactory(kind=EarnKind.HAZARD_VERIFIED, points=10)
+    users = [UserFactory() for _ in range(8)]
+
+    results = run_parallel(
+        8, lambda i: points_award(user=users[i], kind="hazard_verified", source="hazard:2:verified")
+    )
+
+    assert not any(isinstance(result, BaseException) for result in results), results
+    assert sum(result is not None for result in results) == 1
+    assert LedgerEntry.objects.filter(source="hazard:2:verified").count() == 1
+    assert ledger_audit() == []
