@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # (script, arguments, needs PostgreSQL)
 BENCHMARKS: list[tuple[str, list[str], bool]] = [
-    ("partition.py", ["--size", "25000000"], False),
+    ("partition.py", ["--size", "25000000", "--db"], False),
     ("ws_fanout.py", ["--clients", "1000", "--rounds", "3"], False),
     ("hazard_list.py", ["--hazards", "200000"], True),
     ("photo.py", [], False),
