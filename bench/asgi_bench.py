@@ -36,13 +36,13 @@ class BareConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["event"])
 
 
-def _payload() -> dict[str, Any]:
-    return {"sent_at_ms": int(time.time() * 1000), "kind": "bench"}
+def _payload(kind: str) -> dict[str, Any]:
+    return {"sent_at_ms": int(time.time() * 1000), "kind": kind}
 
 
 def _publish(group: str) -> None:
     with transaction.atomic():
-        publish(type="bench.ping", data=_payload(), audiences=[group])
+        publish(type="bench.ping", data=_payload("seam"), audiences=[group])
 
 
 async def bench_http(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -51,7 +51,7 @@ async def bench_http(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["path"] == "/bench/publish":
         await database_sync_to_async(_publish)(group)
     else:
-        envelope = {"id": 0, "type": "bench.ping", "version": 1, "data": _payload()}
+        envelope = {"id": 0, "type": "bench.ping", "version": 1, "data": _payload("bare")}
         await get_channel_layer().group_send(group, {"type": "bench.message", "event": envelope})
     body = json.dumps({"ok": True}).encode()
     headers = [(b"content-type", b"application/json")]

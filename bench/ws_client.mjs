@@ -12,7 +12,9 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim()) urls.push(JSON.parse(line));
 }
 
-const delays = [];
+// Delays per event kind ("bare" or "seam"), so both can share one run and one process.
+const delays = {};
+let received = 0;
 let open = 0;
 let done = false;
 let closed = 0;
@@ -30,8 +32,10 @@ function openSocket(url) {
     const event = JSON.parse(message.data);
     const sent = event.data && event.data.sent_at_ms;
     if (sent) {
-      delays.push(Date.now() - sent);
-      if (delays.length === urls.length * rounds) finish();
+      const kind = event.data.kind || "event";
+      (delays[kind] = delays[kind] || []).push(Date.now() - sent);
+      received += 1;
+      if (received === urls.length * rounds) finish();
     }
   };
   ws.onerror = () => {};
