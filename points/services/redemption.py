@@ -25,11 +25,11 @@ from config.api.errors import Conflict, DomainError
 from config.realtime.publish import publish
 from grids.selectors import user_is_administrator, user_staff_communities
 from points.models import EntryKind, Reward, Voucher, VoucherStatus
+from points.selectors import VOUCHER_CODE_HALF, voucher_code_normalize
 from points.services.ledger import InsufficientPoints, account_lock, ledger_post
 
 # No 0/O, 1/I/L: codes are read aloud and typed at a counter.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_HALF = 4
 IDEMPOTENCY_KEY_MAX = 64
 
 
@@ -45,16 +45,8 @@ class LimitReached(DomainError):
 
 def voucher_code_new() -> str:
     """A random code like ``7KQM-2XDP``: about 10^12 possibilities, easy to read out."""
-    chars = [secrets.choice(CODE_ALPHABET) for _ in range(CODE_HALF * 2)]
-    return "".join(chars[:CODE_HALF]) + "-" + "".join(chars[CODE_HALF:])
-
-
-def voucher_code_normalize(code: str) -> str:
-    """Accept what staff type: any case, with or without the dash or spaces."""
-    plain = "".join(ch for ch in code.upper() if ch.isalnum())
-    if len(plain) != CODE_HALF * 2:
-        return code.strip().upper()
-    return plain[:CODE_HALF] + "-" + plain[CODE_HALF:]
+    chars = [secrets.choice(CODE_ALPHABET) for _ in range(VOUCHER_CODE_HALF * 2)]
+    return "".join(chars[:VOUCHER_CODE_HALF]) + "-" + "".join(chars[VOUCHER_CODE_HALF:])
 
 
 def _key_check(idempotency_key: str) -> str:
