@@ -15,6 +15,7 @@ from grids.models import Community
 from points.models import Account, EntryKind, LedgerEntry, Reward, Voucher
 
 LEADERBOARD_SIZE = 50
+VOUCHER_CODE_HALF = 4  # codes look like 7KQM-2XDP
 
 
 def user_community_id(user: Any) -> int | None:
@@ -65,7 +66,15 @@ def voucher_list(*, user: Any) -> QuerySet[Voucher]:
 
 def voucher_get(*, user: Any, code: str) -> Voucher | None:
     """One of the user's own vouchers by code."""
-    return voucher_list(user=user).filter(code=code).first()
+    return voucher_list(user=user).filter(code=voucher_code_normalize(code)).first()
+
+
+def voucher_code_normalize(code: str) -> str:
+    """Accept what staff type: any case, with or without the dash or spaces."""
+    plain = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(plain) != VOUCHER_CODE_HALF * 2:
+        return code.strip().upper()
+    return plain[:VOUCHER_CODE_HALF] + "-" + plain[VOUCHER_CODE_HALF:]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _build_demo_requests(ctx: Any) -> None:
+    from inspections.open311.demo import build_open311_requests
+
+    build_open311_requests(ctx)
 
 
 class Open311Config(AppConfig):
@@ -9,3 +17,9 @@ class Open311Config(AppConfig):
     label = "open311"
     verbose_name = _("Open311 GeoReport v2")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from config.demo import DemoStep, register_demo_step
+
+        # After the hazards step (order 20), which makes the categories.
+        register_demo_step(DemoStep(key="open311.requests", run=_build_demo_requests, order=25))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from inspections.open311.selectors import RequestQuery
+from inspections.open311.selectors import RequestQuery, max_requests
 from inspections.open311.services import Open311Report, Reporter
 
 WINDOW = timedelta(days=90)
@@ -46,7 +46,11 @@ def _moment(params: Any, name: str) -> datetime | None:
             {name: _("Use a W3C date and time, for example 2026-01-01T00:00:00+08:00.")},
             code="invalid",
         )
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    try:
+        moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        return moment.astimezone(UTC)  # overflows here, not in the database, near year 1
+    except OverflowError:
+        raise ValidationError({name: _("This date is out of range.")}, code="invalid") from None
 
 
 def request_query(params: Any) -> RequestQuery:
@@ -56,24 +60,41 @@ def request_query(params: Any) -> RequestQuery:
         raise ValidationError({"status": _("Use open, closed, or both.")}, code="invalid")
     start, end = _moment(params, "start_date"), _moment(params, "end_date")
     ids = _split(text(params, "service_request_id"))
+    if len(ids) > max_requests():
+        raise ValidationError(
+            {"service_request_id": _("Ask for at most %(count)d requests at once.")
+             % {"count": max_requests()}},
+            code="too_many",
+        )  # fmt: skip
     if ids:
         return RequestQuery(ids=ids)
-    if end is None:
-        end = timezone.now() if start is None else start + WINDOW
-    if start is None:
-        start = end - WINDOW
-    if start > end:
-        raise ValidationError({"end_date": _("end_date is before start_date.")}, code="invalid")
-    if end - start > WINDOW:
-        raise ValidationError(
-            {"end_date": _("The range may not span more than 90 days.")}, code="invalid"
-        )
+    start, end = _window(start, end)
     return RequestQuery(
         service_codes=_split(text(params, "service_code")),
         start=start,
         end=end,
         statuses=statuses,
     )
+
+
+def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    """Fill in the missing end of the window; it may not span more than 90 days."""
+    try:
+        if end is None:
+            end = timezone.now() if start is None else start + WINDOW
+        if start is None:
+            start = end - WINDOW
+    except OverflowError:
+        raise ValidationError(
+            {"start_date": _("This date is out of range.")}, code="invalid"
+        ) from None
+    if start > end:
+        raise ValidationError({"end_date": _("end_date is before start_date.")}, code="invalid")
+    if end - start > WINDOW:
+        raise ValidationError(
+            {"end_date": _("The range may not span more than 90 days.")}, code="invalid"
+        )
+    return start, end
 
 
 class ReportInput(serializers.Serializer):

@@ -71,7 +71,7 @@ class Open311XMLRenderer(BaseRenderer):
         else:
             _fill(root, data)
         body = ET.tostring(root, encoding="unicode")
-        return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8")
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode("utf-8")
 
 
 def _fill(element: ET.Element, value: Any) -> None:

@@ -36,8 +36,11 @@ def account_for(*, user: Any) -> Account:
 
 def account_lock(*, user: Any) -> Account:
     """The user's account, locked for the rest of the transaction (PostgreSQL)."""
-    account_id = account_for(user=user).pk
-    return Account.objects.select_for_update().get(pk=account_id)
+    account = Account.objects.select_for_update().filter(user=user).first()
+    if account is None:
+        account_for(user=user)
+        account = Account.objects.select_for_update().get(user=user)
+    return account
 
 
 def account_leaderboard_opt_in(*, user: Any, opt_in: bool) -> Account:

@@ -1,10 +1,11 @@
 """Redeeming rewards and the life of a voucher: issued, then fulfilled, cancelled or expired.
 
 A redemption debits the account, takes one from stock and issues the voucher in one
-transaction. It locks the account, then the reward (``select_for_update`` on
-PostgreSQL; SQLite's IMMEDIATE transactions serialize writers), and the stock and balance
-still change only through conditional UPDATEs, so no interleaving can oversell a reward or
-overdraw an account.
+transaction. It locks the account first and the reward last, just before commit
+(``select_for_update`` on PostgreSQL; SQLite's IMMEDIATE transactions serialize writers),
+so a popular reward's row is held for one statement, not the whole redemption. Stock and
+balance change only through conditional UPDATEs (``stock__gt=0``, ``balance__gte``), so
+no interleaving can oversell a reward or overdraw an account.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from config.api.errors import Conflict, DomainError
 from config.realtime.publish import publish
 from grids.selectors import user_is_administrator, user_staff_communities
 from points.models import EntryKind, Reward, Voucher, VoucherStatus
-from points.services.ledger import InsufficientPoints, account_for, account_lock, ledger_post
+from points.selectors import VOUCHER_CODE_HALF, voucher_code_normalize
+from points.services.ledger import InsufficientPoints, account_lock, ledger_post
 
 # No 0/O, 1/I/L: codes are read aloud and typed at a counter.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_HALF = 4
 IDEMPOTENCY_KEY_MAX = 64
 
 
@@ -44,16 +45,8 @@ class LimitReached(DomainError):
 
 def voucher_code_new() -> str:
     """A random code like ``7KQM-2XDP``: about 10^12 possibilities, easy to read out."""
-    chars = [secrets.choice(CODE_ALPHABET) for _ in range(CODE_HALF * 2)]
-    return "".join(chars[:CODE_HALF]) + "-" + "".join(chars[CODE_HALF:])
-
-
-def voucher_code_normalize(code: str) -> str:
-    """Accept what staff type: any case, with or without the dash or spaces."""
-    plain = "".join(ch for ch in code.upper() if ch.isalnum())
-    if len(plain) != CODE_HALF * 2:
-        return code.strip().upper()
-    return plain[:CODE_HALF] + "-" + plain[CODE_HALF:]
+    chars = [secrets.choice(CODE_ALPHABET) for _ in range(VOUCHER_CODE_HALF * 2)]
+    return "".join(chars[:VOUCHER_CODE_HALF]) + "-" + "".join(chars[VOUCHER_CODE_HALF:])
 
 
 def _key_check(idempotency_key: str) -> str:
@@ -84,7 +77,6 @@ def reward_redeem(*, user: Any, reward: Reward, idempotency_key: str) -> Voucher
     existing = _voucher_for_key(user=user, key=key, reward=reward)
     if existing is not None:
         return existing
-    account_for(user=user)
     try:
         with transaction.atomic():
             return _redeem_locked(user=user, reward_id=reward.pk, key=key)
@@ -98,8 +90,8 @@ def reward_redeem(*, user: Any, reward: Reward, idempotency_key: str) -> Voucher
 
 def _redeem_locked(*, user: Any, reward_id: int, key: str) -> Voucher:
     account = account_lock(user=user)
-    reward = Reward.objects.select_for_update().get(pk=reward_id)
-    # Whoever held the lock before us may have redeemed this very key.
+    # Whoever held the account lock before us may have redeemed this very key.
+    reward = Reward.objects.get(pk=reward_id)
     existing = _voucher_for_key(user=user, key=key, reward=reward)
     if existing is not None:
         return existing
@@ -108,10 +100,8 @@ def _redeem_locked(*, user: Any, reward_id: int, key: str) -> Voucher:
     _check_limit(reward=reward, user=user)
     if account.balance < reward.cost:
         raise InsufficientPoints()
-    if reward.stock is not None:
-        taken = Reward.objects.filter(pk=reward.pk, stock__gt=0).update(stock=F("stock") - 1)
-        if not taken:
-            raise Conflict(_("This reward is out of stock."), code="out_of_stock")
+    if reward.stock == 0:
+        raise _out_of_stock()
     voucher = Voucher.objects.create(
         user=user,
         reward=reward,
@@ -129,7 +119,24 @@ def _redeem_locked(*, user: Any, reward_id: int, key: str) -> Voucher:
         voucher=voucher,
         created_by=user,
     )
+    _stock_take(reward_id=reward.pk)
     return voucher
+
+
+def _out_of_stock() -> Conflict:
+    return Conflict(_("This reward is out of stock."), code="out_of_stock")
+
+
+def _stock_take(*, reward_id: int) -> None:
+    """Take one from stock, last thing before commit: the reward row is the hot spot of a
+    popular reward, so it stays locked only from here to the commit. Out of stock rolls
+    back the voucher and the debit written above."""
+    stock = Reward.objects.select_for_update().filter(pk=reward_id).values_list("stock", flat=True)
+    if stock.get() is None:
+        return
+    taken = Reward.objects.filter(pk=reward_id, stock__gt=0).update(stock=F("stock") - 1)
+    if not taken:
+        raise _out_of_stock()
 
 
 def reward_is_offered_to(*, reward: Reward, user: Any, now: datetime) -> bool:

@@ -410,3 +410,56 @@ def test_the_list_costs_the_same_queries_for_1_and_50(
         response = client.get("/open311/v2/requests.xml")
 
     assert len(ET.fromstring(response.content).findall("request")) == 50
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "0001-01-01T00:00:00"},
+        {"end_date": "0001-01-02T00:00:00+08:00"},
+        {"start_date": "9999-12-30T00:00:00Z"},
+        {"start_date": "2026-02-30T00:00:00Z"},
+    ],
+)
+def test_dates_at_the_edge_of_the_calendar_are_400(
+    city: City, client: Client, params: dict[str, str]
+) -> None:
+    response = client.get("/open311/v2/requests.json", params)
+
+    assert response.status_code == 400
+
+
+def test_an_unescaped_plus_in_the_offset_is_understood(
+    city: City, client: Client, report: Report
+) -> None:
+    hazard = report()
+    start = timezone.localtime(hazard.created_at - timedelta(hours=1)).isoformat("T", "seconds")
+
+    response = client.get(f"/open311/v2/requests.json?start_date={start}")  # "+" means " "
+
+    assert [r["service_request_id"] for r in response.json()] == [hazard.number]
+
+
+def test_too_many_service_request_ids_are_400(
+    city: City, client: Client, settings: SettingsWrapper
+) -> None:
+    settings.OPEN311_MAX_REQUESTS = 2
+
+    response = client.get("/open311/v2/requests.json", {"service_request_id": "a,b,c"})
+
+    assert response.status_code == 400
+
+
+def test_xml_starts_with_the_utf8_declaration(city: City, client: Client) -> None:
+    response = client.get("/open311/v2/services.xml")
+
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    assert "消防通道堵塞" in response.content.decode("utf-8")
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+
+
+def test_an_unsupported_method_is_405_in_the_spec_format(client: Client) -> None:
+    response = client.put("/open311/v2/requests.xml")
+
+    assert response.status_code == 405
+    assert ET.fromstring(response.content).findtext("error/code") == "405"

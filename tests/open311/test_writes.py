@@ -370,3 +370,22 @@ def test_an_unknown_token_is_404(city: City, client: Client, fmt: str) -> None:
         assert response.json()[0]["code"] == 404
     else:
         assert ET.fromstring(response.content).findtext("error/code") == "404"
+
+
+def test_a_json_body_is_415_not_a_crash(city: City, key: Key, client: Client) -> None:
+    response = client.post(
+        "/open311/v2/requests.json", data={"api_key": key.raw}, content_type="application/json"
+    )
+
+    assert response.status_code == 415
+    assert response.json()[0]["code"] == 415
+    assert counts() == (0, 0, 0)
+
+
+def test_a_file_in_a_text_field_is_400_not_a_crash(city: City, key: Key, client: Client) -> None:
+    fields = valid(city, key, service_code=upload(jpeg_bytes()))
+
+    response = client.post("/open311/v2/requests.json", data=fields)
+
+    assert response.status_code == 400
+    assert counts() == (0, 0, 0)

@@ -37,11 +37,11 @@ class RewardFactory(factory.django.DjangoModelFactory[Reward]):
             self.communities.set(extracted)
 
 
-def give_points(user: User, amount: int) -> None:
+def give_points(user: User, amount: int, reason: str = "测试入账") -> None:
     """Credit ``user`` through the ledger, as a staff adjustment would."""
     with transaction.atomic():
         ledger_post(
-            account=account_lock(user=user), kind=EntryKind.ADJUST, amount=amount, reason="test"
+            account=account_lock(user=user), kind=EntryKind.ADJUST, amount=amount, reason=reason
         )
 
 
