@@ -216,7 +216,7 @@ def write_to_database(city: City, labels: NDArray[np.int64]) -> None:
         community_ids = dict(zip(codes, (c.pk for c in communities), strict=True))
         order = np.lexsort((labels, city.community))
         grid_of_unit = np.empty(len(labels), dtype=np.int64)
-        grids = []
+        grids: list[Any] = []
         for start, end in _grid_runs(city.community[order], labels[order]):
             members = order[start:end]
             grid_of_unit[members] = len(grids)
