@@ -25,7 +25,13 @@ from inspections.models import (
 )
 
 DUPLICATE_RADIUS_M = 100.0
-ORDERINGS = {"created_at", "-created_at", "due_at", "-due_at"}
+LIST_COLUMNS = (
+    "id", "number", "status", "lat", "lng", "address", "risk_colour", "is_major", "source",
+    "reporter_id", "due_at", "escalation_level", "me_too_count", "version", "created_at",
+    "cover_photo_id", "category__code", "category__name_zh", "category__name_en",
+    "grid__code", "grid__name", "community__code", "community__name",
+    "community__district__code", "community__district__name", "assignee__display_name",
+)  # fmt: skip
 
 
 def user_staffs_community(user: Any, community_id: int) -> bool:
@@ -60,8 +66,11 @@ def hazard_visible(user: Any) -> QuerySet[Hazard]:
 
 def hazard_list(*, user: Any, filters: Any = None) -> QuerySet[Hazard]:
     """The hazards ``user`` may see, filtered; related rows come with them (no per-row query)."""
-    queryset = hazard_visible(user).select_related(
-        "category", "grid", "community__district", "assignee", "cover_photo"
+    # Only the columns a list row shows; the cover photo needs just its id (thumbnail URL).
+    queryset = (
+        hazard_visible(user)
+        .select_related("category", "grid", "community__district", "assignee")
+        .only(*LIST_COLUMNS)
     )
     filterset = HazardFilter(filters or {}, queryset=queryset)
     if not filterset.is_valid():

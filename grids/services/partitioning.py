@@ -7,7 +7,7 @@ keep their ids and workers wherever they can, and writes the result in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,7 +249,8 @@ def _raw_labels(
             np.concatenate([units[pk].residents for pk in ids]),
             target=next(iter(targets.values())),
         )
-        return {pk: labels[codes == pk] for pk in ids}
+        sizes = np.cumsum([len(units[pk].ids) for pk in ids])[:-1]
+        return dict(zip(ids, np.split(labels, sizes), strict=True))
     return {
         c.pk: partition_community(
             units[c.pk].lat, units[c.pk].lng, units[c.pk].residents, target=targets[c.pk]
@@ -313,20 +314,17 @@ def _report(plan: _Plan, *, applied: bool) -> PartitionReport:
 def _write(plans: list[_Plan], *, by: User | None) -> None:
     new_grids = _create_grids(plans)
     building_rows: list[tuple[int, int]] = []
-    grid_updates: list[Grid] = []
+    grid_rows: list[GridRow] = []
     retired: list[int] = []
     for plan in plans:
         grid_of_label = plan.grid_ids + new_grids[plan.community.pk]
         target = np.array(grid_of_label, dtype=np.int64)[plan.new_labels]
         changed = np.flatnonzero(target != plan.units.old_grid)
         building_rows += [(int(target[i]), int(plan.units.ids[i])) for i in changed]
-        grid_updates += _grid_shapes(plan, grid_of_label)
+        grid_rows += _grid_rows(plan, grid_of_label)
         retired += plan.retired
     _update_many(Building, ["grid"], building_rows)
-    grid_fields = ["population", "boundary", "centroid_lat", "centroid_lng", "is_active"]
-    _update_many(
-        Grid, grid_fields, [(*(getattr(g, f) for f in grid_fields), g.pk) for g in grid_updates]
-    )
+    _update_many(Grid, GRID_FIELDS, grid_rows)
     _retire(retired, by=by)
 
 
@@ -386,40 +384,37 @@ def _create_grids(plans: list[_Plan]) -> dict[int, list[int]]:
     return created
 
 
-def _grid_shapes(plan: _Plan, grid_of_label: list[int]) -> list[Grid]:
-    """Population, boundary and centroid of every grid the plan uses, plus retired ones."""
-    order = np.argsort(plan.new_labels, kind="stable")
-    labels = plan.new_labels[order]
-    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
-    ends = np.r_[starts[1:], len(labels)]
-    grids = []
-    for start, end in zip(starts, ends, strict=True):
-        members = order[start:end]
-        grids.append(_grid_shape(grid_of_label[int(labels[start])], plan.units, members))
-    grids += [
-        Grid(pk=pk, population=0, boundary=None, centroid_lat=None, centroid_lng=None,
-             is_active=False)
-        for pk in plan.retired
-    ]  # fmt: skip
-    return grids
+GridRow = tuple[int, dict[str, Any] | None, float | None, float | None, bool, int]
+"""population, boundary, centroid_lat, centroid_lng, is_active, pk: as ``GRID_FIELDS``."""
+GRID_FIELDS = ["population", "boundary", "centroid_lat", "centroid_lng", "is_active"]
 
 
-def _grid_shape(grid_id: int, units: _Units, members: np.ndarray) -> Grid:
-    lat, lng, residents = units.lat[members], units.lng[members], units.residents[members]
-    weights = residents if residents.sum() else None
-    return Grid(
-        pk=grid_id,
-        population=int(residents.sum()),
-        boundary=boundary_polygon(lng, lat),
-        centroid_lat=float(np.average(lat, weights=weights)),
-        centroid_lng=float(np.average(lng, weights=weights)),
-        is_active=True,
-    )
+def _grid_rows(plan: _Plan, grid_of_label: list[int]) -> list[GridRow]:
+    """Population, boundary and centre of every grid the plan uses, plus retired ones."""
+    units, labels = plan.units, plan.new_labels
+    count = int(labels.max()) + 1
+    population = np.bincount(labels, weights=units.residents, minlength=count)
+    # Centres weighted by residents; a grid without residents takes its buildings' mean.
+    weight = np.where(population[labels] > 0, units.residents, 1.0)
+    total = np.maximum(np.bincount(labels, weights=weight, minlength=count), 1e-12)
+    centre_lat = np.bincount(labels, weights=weight * units.lat, minlength=count) / total
+    centre_lng = np.bincount(labels, weights=weight * units.lng, minlength=count) / total
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    rows: list[GridRow] = []
+    for start, end in zip(starts, np.r_[starts[1:], len(labels)], strict=True):
+        label, members = int(sorted_labels[start]), order[start:end]
+        boundary = boundary_polygon(units.lng[members], units.lat[members])
+        rows.append((int(population[label]), boundary, float(centre_lat[label]),
+                     float(centre_lng[label]), True, grid_of_label[label]))  # fmt: skip
+    rows += [(0, None, None, None, False, pk) for pk in plan.retired]
+    return rows
 
 
-def boundary_polygon(lng: Iterable[float], lat: Iterable[float]) -> dict[str, Any]:
+def boundary_polygon(lng: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
     """GeoJSON polygon around points: their convex hull, or a small box when it has no area."""
-    points = np.column_stack([np.asarray(list(lng), float), np.asarray(list(lat), float)])
+    points = np.column_stack([lng, lat]).astype(np.float64)
     hull = convex_hull(points)
     if len(hull) < 3:
         low = points.min(axis=0) - DEGENERATE_HALF_SIDE_DEG

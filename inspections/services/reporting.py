@@ -41,7 +41,7 @@ class ReportResult:
 
 def default_source(user: Any) -> str:
     """Workers patrol, staff file as staff, everyone else reports as a resident."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return HazardSource.RESIDENT
     if user_active_grid(user) is not None:
         return HazardSource.PATROL

@@ -6,7 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from grids.models import Building, Grid, GridAssignment
-from grids.services import community_partition_apply, community_partition_preview
+from grids.services import (
+    communities_partition_apply,
+    community_partition_apply,
+    community_partition_preview,
+)
 from tests.factories import CommunityFactory, make_worker
 from tests.grids.factories import make_community_with_buildings
 
@@ -157,3 +161,16 @@ def test_target_size_outside_the_allowed_range_is_refused(target: int) -> None:
     assert Grid.objects.count() == 0
     community.refresh_from_db()
     assert community.target_grid_size == 500
+
+
+def test_city_wide_apply_matches_the_per_community_preview() -> None:
+    first, _ = make_community_with_buildings(rows=4, columns=5)
+    second, _ = make_community_with_buildings(rows=3, columns=7, residents=80)
+    previews = [community_partition_preview(community=c) for c in (first, second)]
+
+    reports = communities_partition_apply(communities=[first, second])
+
+    assert [sorted(g.population for g in r.grids) for r in reports] == [
+        sorted(g.population for g in p.grids) for p in previews
+    ]
+    assert Grid.objects.filter(community=second).count() == reports[1].grid_count

@@ -139,3 +139,22 @@ def test_query_count_is_the_same_for_1_and_50_rows(city, report, client_for) -> 
 
     assert one == fifty == LIST_QUERIES
     assert len(staff.get("/api/v1/hazards/").json()["results"]) == 50
+
+
+def test_list_row_matches_the_declared_fields(city, report, client_for) -> None:
+    from rest_framework import serializers
+
+    from inspections.api.serializers import HazardSummarySerializer
+    from inspections.selectors import hazard_list
+
+    hazard = report()
+    Hazard.objects.filter(pk=hazard.pk).update(assignee=city.worker)
+    staff = client_for(city.staff)
+
+    row = staff.get("/api/v1/hazards/").json()["results"][0]
+
+    serializer = HazardSummarySerializer(context={"now": timezone.now()})
+    listed = hazard_list(user=city.staff).get(pk=hazard.pk)
+    declared = serializers.Serializer.to_representation(serializer, listed)
+    assert row == {**declared, "is_overdue": row["is_overdue"]}
+    assert row["assignee"] == {"id": city.worker.pk, "name": city.worker.display_name}

@@ -204,3 +204,18 @@ def test_me_too_counts_each_resident_once(city, report, client_for) -> None:
     assert response.json()["me_too_count"] == 1
     assert Hazard.objects.count() == 1
     assert HazardEvent.objects.filter(kind="me_too").count() == 1
+
+
+def test_anonymous_report_through_the_service_has_no_reporter(city) -> None:
+    from inspections.services import hazard_report
+
+    result = hazard_report(
+        user=None,
+        category_code=city.category.code,
+        description="匿名举报",
+        lat=HERE[0],
+        lng=HERE[1],
+        source="open311",
+    )
+
+    assert (result.created, result.hazard.reporter, result.hazard.source) == (True, None, "open311")

@@ -1,0 +1,306 @@
+"""Benchmark the hazard list API against a hand-written raw Django view.
+
+    python bench/hazard_list.py [--hazards 100000] [--requests 300]
+    DATABASE_URL=postgres://user@host/safegrid_bench python bench/hazard_list.py --hazards 1000000
+
+Builds ``--hazards`` hazards (numpy, seeded) over a small city in a throwaway database
+(SQLite file by default; PostgreSQL when ``DATABASE_URL`` is set: the database name must
+contain "bench" or "test", and it is created and dropped here). A community staff member
+who runs half of the communities then asks, in turn, four filtered first pages of 50
+(no filter; two statuses; one community and overdue; one category and colour):
+
+- ``api``: ``GET /api/v1/hazards/`` (the real view: scoping selector, FilterSet, cursor
+  pagination, serializer with category, grid, district, assignee and thumbnail URL);
+- ``raw``: a plain Django view with the same scope and filters written by hand, one
+  ``.values()`` query and ``JsonResponse`` of the same rows.
+
+Both go through the same middleware and session sign-in (``django.test.Client``), in
+the same process, alternating request by request. Each variant's rows are checked to be
+the same ids in the same order. Reported: requests per second, p50/p95 per view, ratio.
+
+The last line printed is one JSON object (CONTRACT.md, "Benchmarks").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+PAGE = 50
+BATCH = 5000
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hazards", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=300, help="requests per view")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if not (1_000 <= args.hazards <= 5_000_000 and 20 <= args.requests <= 100_000):
+        parser.error("--hazards must be 1000..5000000 and --requests 20..100000")
+    return args
+
+
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        with tempfile.TemporaryDirectory() as folder:
+            os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+            yield "sqlite"
+        return
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/hazard_list.py: DATABASE_URL must be PostgreSQL (or unset).")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    if "bench" not in name and "test" not in name:
+        sys.exit(f"bench/hazard_list.py: refusing database {name!r} (needs 'bench' or 'test').")
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            sys.exit(f"bench/hazard_list.py: database {name!r} exists; drop it first.")
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield "postgresql"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def django_setup() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["SAFEGRID_TESTING"] = "1"
+    os.environ["DATABASE_POOL"] = "0"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def build(hazards: int, seed: int) -> dict[str, Any]:
+    """A city of a few communities, and ``hazards`` hazards spread over them."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from grids.models import Building, Community, District, Grid, Role, RoleGrant, User
+    from inspections.models import Category, Hazard, HazardStatus, Photo
+
+    rng = np.random.default_rng(seed)
+    now = timezone.now()
+    with transaction.atomic():
+        district = District.objects.create(code="D01", name="玄武区")
+        communities = [
+            Community.objects.create(district=district, code=f"C{i:03d}", name=f"第{i}社区")
+            for i in range(max(4, hazards // 50_000))
+        ]
+        grids = Grid.objects.bulk_create(
+            Grid(community=c, code=f"{c.code}-G{j}", name=f"第{j}网格")
+            for c in communities
+            for j in range(5)
+        )
+        for grid in grids:
+            Building.objects.create(
+                community_id=grid.community_id, grid=grid, name="1号楼", lat=32.06, lng=118.79,
+                residents=300,
+            )  # fmt: skip
+        workers = User.objects.bulk_create(
+            User(username=f"worker{i}", display_name=f"网格员{i}") for i in range(len(grids))
+        )
+        staff = User.objects.create(username="staff", display_name="社区工作人员", is_staff=True)
+        RoleGrant.objects.bulk_create(
+            RoleGrant(user=staff, role=Role.COMMUNITY_STAFF, community=c)
+            for c in communities[: len(communities) // 2]
+        )
+        categories = Category.objects.bulk_create(
+            Category(code=code, name_zh=code, name_en=code, default_risk_colour="orange")
+            for code in ["fire-exit", "gas-leak", "wiring", "extinguisher", "e-bike", "other"]
+        )
+    statuses = HazardStatus.values
+    colours = ["red", "orange", "yellow", "blue"]
+    grid_ids = np.array([g.pk for g in grids])
+    community_of = {g.pk: g.community_id for g in grids}
+    worker_of = {g.pk: w.pk for g, w in zip(grids, workers, strict=True)}
+    photo = None
+    for start in range(0, hazards, BATCH):
+        size = min(BATCH, hazards - start)
+        grid_pick = grid_ids[rng.integers(len(grid_ids), size=size)]
+        age_h = rng.uniform(0, 24 * 365, size=size)
+        status_pick = rng.integers(len(statuses), size=size)
+        rows = []
+        for k in range(size):
+            index = start + k
+            created = now - timedelta(hours=float(age_h[k]))
+            status = statuses[int(status_pick[k])]
+            grid_id = int(grid_pick[k])
+            rows.append(
+                Hazard(
+                    number=f"H-2026-{index + 1:07d}",
+                    category=categories[index % len(categories)],
+                    description="楼道堆放杂物",
+                    lat=32.06, lng=118.79, address="玄武区中山路1号",
+                    community_id=community_of[grid_id], grid_id=grid_id,
+                    risk_colour=colours[(index // 7) % 4], is_major=index % 10 == 0,
+                    source="patrol", status="reported" if status == "duplicate" else status,
+                    reject_reason="x" if status == "rejected" else "",
+                    assignee_id=worker_of[grid_id] if status != "reported" else None,
+                    created_at=created, due_at=created + timedelta(hours=72),
+                    cover_photo_id=photo.pk if photo is not None and index % 3 == 0 else None,
+                    fingerprint="bench",
+                )
+            )  # fmt: skip
+        with transaction.atomic():
+            Hazard.objects.bulk_create(rows, batch_size=BATCH)
+            if photo is None:
+                photo = Photo.objects.create(
+                    hazard=rows[0], stage="report", content_hash="0" * 64,
+                    display="bench.jpg", thumbnail="bench-thumb.jpg", width=1, height=1,
+                )  # fmt: skip
+        print(f"\r  {start + size:>9,} hazards", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return {"staff": staff, "community": communities[0], "category": categories[0]}
+
+
+def raw_view(request: Any) -> Any:
+    """The hand-written baseline: same scope, same filters, same rows, no framework."""
+    from django.http import JsonResponse
+    from django.utils import timezone
+
+    from grids.models import Role, RoleGrant
+    from inspections.models import OPEN_STATUSES, Hazard
+
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "sign in"}, status=401)
+    communities = list(
+        RoleGrant.objects.filter(user=request.user, role=Role.COMMUNITY_STAFF).values_list(
+            "community_id", flat=True
+        )
+    )
+    rows = Hazard.objects.filter(community_id__in=communities)
+    query = request.GET
+    if query.getlist("status"):
+        rows = rows.filter(status__in=query.getlist("status"))
+    if query.get("community"):
+        rows = rows.filter(community_id=int(query["community"]))
+    if query.get("overdue") == "true":
+        rows = rows.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+    if query.get("category"):
+        rows = rows.filter(category__code=query["category"])
+    if query.get("risk_colour"):
+        rows = rows.filter(risk_colour=query["risk_colour"])
+    fields = (
+        "id", "number", "status", "category__code", "category__name_zh", "category__name_en",
+        "lat", "lng", "address", "grid_id", "grid__code", "grid__name", "community_id",
+        "community__code", "community__name", "community__district_id",
+        "community__district__code", "community__district__name", "risk_colour", "is_major",
+        "source", "reporter_id", "assignee_id", "assignee__display_name", "due_at",
+        "escalation_level", "me_too_count", "version", "created_at", "cover_photo_id",
+    )  # fmt: skip
+    page = list(rows.order_by("-created_at", "-id").values(*fields)[: PAGE + 1])
+    now = timezone.now()
+    results = []
+    for row in page[:PAGE]:
+        photo = row["cover_photo_id"]
+        row["thumbnail_url"] = f"/api/v1/photos/{photo}/thumbnail/" if photo else None
+        row["is_overdue"] = row["status"] in OPEN_STATUSES and row["due_at"] < now
+        results.append(row)
+    return JsonResponse({"next": None if len(page) <= PAGE else "more", "results": results})
+
+
+def install_urls() -> None:
+    from django.conf import settings
+    from django.urls import clear_url_caches, include, path
+
+    module = types.ModuleType("bench_hazard_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path("raw/hazards/", raw_view),
+        path("", include("config.urls")),
+    ]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    clear_url_caches()
+
+
+def measure(args: argparse.Namespace, vendor: str) -> dict[str, Any]:
+    from django.test import Client
+
+    started = time.perf_counter()
+    made = build(args.hazards, args.seed)
+    build_s = time.perf_counter() - started
+    install_urls()
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(made["staff"])
+    variants = [
+        "",
+        "status=reported&status=assigned",
+        f"community={made['community'].pk}&overdue=true",
+        f"category={made['category'].code}&risk_colour=orange",
+    ]
+    for query in variants:  # same rows, same order
+        api = client.get(f"/api/v1/hazards/?{query}")
+        raw = client.get(f"/raw/hazards/?{query}")
+        assert api.status_code == raw.status_code == 200, (api.content[:300], query)
+        api_ids = [row["id"] for row in api.json()["results"]]
+        assert api_ids == [row["id"] for row in raw.json()["results"]], query
+        assert len(api_ids) == PAGE, (query, len(api_ids))
+    latencies: dict[str, list[float]] = {"api": [], "raw": []}
+    for index in range(args.requests):
+        query = variants[index % len(variants)]
+        for name, prefix in (("api", "/api/v1/hazards/"), ("raw", "/raw/hazards/")):
+            t0 = time.perf_counter()
+            response = client.get(f"{prefix}?{query}")
+            latencies[name].append(time.perf_counter() - t0)
+            assert response.status_code == 200
+    figures: dict[str, Any] = {"hazards": args.hazards, "database": vendor, "page": PAGE}
+    for name, key in (("api", ""), ("raw", "raw_")):
+        values = sorted(latencies[name])
+        figures[f"{key}rps"] = round(len(values) / sum(values), 1)
+        figures[f"{key}p50_ms"] = round(statistics.median(values) * 1000, 2)
+        figures[f"{key}p95_ms"] = round(values[int(0.95 * (len(values) - 1))] * 1000, 2)
+    figures["ratio"] = round(figures["rps"] / figures["raw_rps"], 3)
+    figures["requests_per_view"] = args.requests
+    figures["build_s"] = round(build_s, 1)
+    figures["target_ratio_at_least"] = 0.5
+    return figures
+
+
+def main() -> None:
+    args = parse_args()
+    with throwaway_database() as vendor:
+        django_setup()
+        figures = measure(args, vendor)
+    print(f"{'view':<6}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}")
+    print(f"{'api':<6}{figures['rps']:>10}{figures['p50_ms']:>10}{figures['p95_ms']:>10}")
+    print(
+        f"{'raw':<6}{figures['raw_rps']:>10}{figures['raw_p50_ms']:>10}{figures['raw_p95_ms']:>10}"
+    )
+    print(f"{figures['hazards']:,} hazards on {figures['database']}; ratio {figures['ratio']}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
