@@ -15,9 +15,9 @@ the running sum) in the same run:
 - the mean Polsby-Popper compactness of the grids' convex hulls (hulls of fewer than 3
   distinct points, or of points on a line, have no area and are left out);
 - the share of units lying strictly inside another grid's hull (0 for disjoint areas).
-``--db`` adds the end-to-end time: partition plus the bulk write of communities, grids
-(with hull boundaries) and buildings to a throw-away database (SQLite by default, or a
-DATABASE_URL whose name contains "bench").
+``--db`` adds the end-to-end time of the production path, ``communities_partition_apply``:
+load the buildings from the database, partition, write grids and the buildings' grid, in a
+throw-away database (SQLite by default, or a DATABASE_URL whose name contains "bench").
 
 The last line printed is one JSON object with every figure (CONTRACT.md, "Benchmarks").
 """
@@ -199,12 +199,11 @@ def prepare_database() -> None:
     call_command("migrate", verbosity=0)
 
 
-def write_to_database(city: City, labels: NDArray[np.int64]) -> None:
-    """Store communities, grids (population, centre, hull boundary) and buildings in bulk,
-    the way the demo city and the import path write a whole city."""
+def load_buildings(city: City) -> list[Any]:
+    """Store the city's communities and (not yet partitioned) buildings. Not timed."""
     from django.db import transaction
 
-    from grids.models import Building, Community, District, Grid
+    from grids.models import Building, Community, District
 
     with transaction.atomic():
         district = District.objects.create(code="BENCH", name="基准区")
@@ -214,57 +213,35 @@ def write_to_database(city: City, labels: NDArray[np.int64]) -> None:
             batch_size=5000,
         )
         community_ids = dict(zip(codes, (c.pk for c in communities), strict=True))
-        order = np.lexsort((labels, city.community))
-        grid_of_unit = np.empty(len(labels), dtype=np.int64)
-        grids: list[Any] = []
-        for start, end in _grid_runs(city.community[order], labels[order]):
-            members = order[start:end]
-            grid_of_unit[members] = len(grids)
-            grids.append(_grid_row(city, members, community_ids, len(grids)))
-        grid_ids = [g.pk for g in Grid.objects.bulk_create(grids, batch_size=5000)]
         Building.objects.bulk_create(
             (
                 Building(
                     community_id=community_ids[int(city.community[i])],
-                    grid_id=grid_ids[int(grid_of_unit[i])],
                     name=f"{i}",
                     lat=float(city.lat[i]),
                     lng=float(city.lng[i]),
                     residents=int(city.residents[i]),
                 )
-                for i in range(len(labels))
+                for i in range(len(city.community))
             ),
             batch_size=5000,
         )
-
-
-def _grid_runs(communities: NDArray[np.int64], labels: NDArray[np.int64]) -> list[tuple[int, int]]:
-    change = (np.diff(communities) != 0) | (np.diff(labels) != 0)
-    bounds = np.flatnonzero(np.r_[True, change, True]).tolist()
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
-
-
-def _grid_row(city: City, members: NDArray[np.int64], community_ids: dict, index: int) -> Any:
-    from grids.models import Grid
-
-    hull = convex_hull(np.stack([city.lng[members], city.lat[members]], axis=1))
-    ring = [[float(x), float(y)] for x, y in hull]
-    return Grid(
-        community_id=community_ids[int(city.community[members[0]])],
-        code=f"BG{index:06d}",
-        name=f"{index}",
-        population=int(city.residents[members].sum()),
-        centroid_lat=float(city.lat[members].mean()),
-        centroid_lng=float(city.lng[members].mean()),
-        boundary={"type": "Polygon", "coordinates": [[*ring, ring[0]]]} if len(ring) >= 3 else None,
-    )
+    return communities
 
 
 def end_to_end(city: City, target: int) -> float:
+    """The production path: ``communities_partition_apply`` loads the buildings, partitions
+    every community, and writes grids (population, centre, hull boundary) and buildings'
+    grid in one transaction."""
     prepare_database()
+    communities = load_buildings(city)
+    from django.db import transaction
+
+    from grids.services import communities_partition_apply
+
     started = time.perf_counter()
-    labels = partition_city(city.community, city.lat, city.lng, city.residents, target=target)
-    write_to_database(city, labels)
+    with transaction.atomic():
+        communities_partition_apply(communities=communities, target_grid_size=target)
     return time.perf_counter() - started
 
 
