@@ -41,7 +41,9 @@ def test_apply_creates_grids_with_population_boundary_and_centre() -> None:
     assert len(grids) == 4
     assert sorted(g.population for g in grids) == [500, 500, 500, 500]
     assert all(g.boundary and g.boundary["type"] == "Polygon" for g in grids)
-    ring = grids[0].boundary["coordinates"][0]
+    boundary = grids[0].boundary
+    assert boundary is not None
+    ring = boundary["coordinates"][0]
     assert ring[0] == ring[-1] and len(ring) >= 4
     assert all(g.centroid_lat and g.centroid_lng for g in grids)
     assert not Building.objects.filter(grid__isnull=True).exists()
