@@ -184,10 +184,14 @@ def build_people(ctx: DemoContext) -> None:
     grids = list(Grid.objects.order_by("pk"))
     communities: list[Community] = ctx.created["communities"]
     workers = _bulk_users(ctx, rng, "worker", len(grids))
+    _place_workers(rng, workers, grids)
+    # Most grids are covered; one in twenty waits for a worker, and the spare workers at
+    # the end of the list are who `assign_workers` (or the staff API) can send there.
+    covered = [i for i in range(len(grids)) if i % 20 != 7]
     GridAssignment.objects.bulk_create(
         (
-            GridAssignment(grid=g, worker=w, started_at=now)
-            for g, w in zip(grids, workers, strict=True)
+            GridAssignment(grid=grids[i], worker=workers[j], started_at=now)
+            for j, i in enumerate(covered)
         ),
         batch_size=BATCH,
     )
@@ -200,6 +204,17 @@ def build_people(ctx: DemoContext) -> None:
     ctx.created["workers"], ctx.created["staff"] = workers, staff
     ctx.created["handlers"] = handlers
     ctx.created["admin"] = _admin(ctx, now)
+
+
+def _place_workers(rng: np.random.Generator, workers: list[User], grids: list[Grid]) -> None:
+    """Each worker's base (home or station) is near a grid: the one they will cover."""
+    covered = [i for i in range(len(grids)) if i % 20 != 7]
+    spare = [i for i in range(len(grids)) if i % 20 == 7]
+    for worker, index in zip(workers, covered + spare, strict=True):
+        grid = grids[index]
+        worker.base_lat = round(float(grid.centroid_lat or 0) + rng.normal(0, 0.002), 6)
+        worker.base_lng = round(float(grid.centroid_lng or 0) + rng.normal(0, 0.002), 6)
+    User.objects.bulk_update(workers, ["base_lat", "base_lng"], batch_size=BATCH)
 
 
 def _bulk_users(

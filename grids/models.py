@@ -120,10 +120,16 @@ class RoleGrant(models.Model):
         verbose_name = _("role grant")
         verbose_name_plural = _("role grants")
         constraints = [
+            # Two partial constraints rather than nulls_distinct=False, which SQLite lacks.
             models.UniqueConstraint(
                 fields=["user", "role", "community"],
+                condition=Q(community__isnull=False),
                 name="rolegrant_unique_scoped",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(community__isnull=True),
+                name="rolegrant_unique_unscoped",
             ),
             models.CheckConstraint(
                 condition=~Q(role=Role.COMMUNITY_STAFF) | Q(community__isnull=False),

@@ -17,6 +17,7 @@ class PointsConfig(AppConfig):
     def ready(self) -> None:
         from config.dashboard import register_panel
         from config.demo import DemoStep, register_demo_step
+        from points import events  # noqa: F401 - registers the event types
         from points.dashboard import POINTS_PANEL
 
         register_panel(POINTS_PANEL)
