@@ -10,14 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
+
+# Descriptions are lazily translated: rendered in the reader's language when served.
+Text = str | Promise
+
 
 @dataclass(frozen=True)
 class EventType:
     name: str
     version: int
-    description: str
-    audiences: str
-    data: dict[str, str] = field(default_factory=dict)
+    description: Text
+    audiences: Text
+    data: dict[str, Text] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
