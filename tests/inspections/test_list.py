@@ -117,7 +117,7 @@ def test_pages_follow_the_cursor(city, report, client_for) -> None:
 
 
 # Authentication, the caller's roles and scopes, then one query for the page of hazards.
-LIST_QUERIES = 6
+LIST_QUERIES = 5
 
 
 def _list_queries(client: Any) -> int:
