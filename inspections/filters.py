@@ -33,7 +33,9 @@ def near_point(queryset: QuerySet[Hazard], lat: float, lng: float, radius_m: flo
 
 
 class HazardFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices)
+    # No DISTINCT: status is a column of the row, and DISTINCT makes the database sort
+    # every matching row before it can return the first page.
+    status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, distinct=False)
     grid = django_filters.NumberFilter(field_name="grid_id")
     community = django_filters.NumberFilter(field_name="community_id")
     district = django_filters.NumberFilter(field_name="community__district_id")

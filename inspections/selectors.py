@@ -10,8 +10,13 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from grids.models import Enterprise
-from grids.selectors import user_active_grid, user_is_administrator, user_staff_communities
+from grids.models import Enterprise, Role
+from grids.selectors import (
+    user_active_grid,
+    user_is_administrator,
+    user_roles,
+    user_staff_communities,
+)
 from inspections.filters import HazardFilter, near_point
 from inspections.models import (
     OPEN_STATUSES,
@@ -49,11 +54,12 @@ def hazard_scope(user: Any) -> Q | None:
     if user_is_administrator(user):
         return None
     scope = Q(reporter=user) | Q(assignee=user)
-    grid = user_active_grid(user)
+    roles = user_roles(user)  # cached on the user: asking costs no query
+    grid = user_active_grid(user) if Role.GRID_WORKER in roles else None
     if grid is not None:
         scope |= Q(grid=grid)
-    community_ids = list(user_staff_communities(user).values_list("pk", flat=True))
-    if community_ids:
+    if Role.COMMUNITY_STAFF in roles:
+        community_ids = list(user_staff_communities(user).values_list("pk", flat=True))
         scope |= Q(community_id__in=community_ids)
     return scope
 
