@@ -43,3 +43,72 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def asgi_server() -> Iterator[str]:
+    """The whole ASGI app (HTTP, static files, websockets) under Daphne, in this process.
+
+    pytest-django's live_server speaks only WSGI, so no websocket. Daphne runs in a thread
+    of the test process (not a subprocess) so that it shares the in-memory channel layer:
+    an event published by a service the test calls reaches the browser's socket.
+    """
+    import socket
+    import threading
+
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from daphne.server import Server
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.asgi import get_asgi_application
+    from twisted.internet import reactor
+
+    from config.realtime.middleware import TicketAuthMiddleware
+    from config.realtime.routing import websocket_urlpatterns
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    application = ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(get_asgi_application()),
+            "websocket": TicketAuthMiddleware(URLRouter(websocket_urlpatterns)),
+        }
+    )
+    server = Server(
+        application,
+        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+        signal_handlers=False,
+        verbosity=0,
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            threading.Event().wait(0.1)
+    yield f"http://127.0.0.1:{port}"
+    reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """Pages in fresh contexts with extra options (geolocation, permissions)."""
+    contexts: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": 390, "height": 844}, **options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        # Browser console errors land in the test's captured output when it fails.
+        page.on("console", lambda message: print("console:", message.type, message.text))
+        page.on("pageerror", lambda error: print("pageerror:", error))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,6 +1,15 @@
 {% load static %}// SafeGrid field app service worker: keeps the app shell usable with poor signal.
-const SHELL = "safegrid-shell-v1";
-const ASSETS = ["/", "{% static 'fieldapp/app.js' %}", "{% static 'fieldapp/app.css' %}"];
+const SHELL = "safegrid-shell-v2";
+const ASSETS = [
+  "/",
+  "{% static 'fieldapp/app.css' %}",
+  "{% static 'fieldapp/app.js' %}",
+  "{% static 'fieldapp/api.js' %}",
+  "{% static 'fieldapp/outbox.js' %}",
+  "{% static 'fieldapp/report.js' %}",
+  "{% static 'fieldapp/work.js' %}",
+  "{% static 'fieldapp/live.js' %}",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(ASSETS)));
