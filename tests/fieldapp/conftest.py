@@ -89,7 +89,7 @@ def asgi_server() -> Iterator[str]:
         except OSError:
             threading.Event().wait(0.1)
     yield f"http://127.0.0.1:{port}"
-    reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
+    reactor.callFromThread(reactor.stop)
     thread.join(timeout=5)
 
 

@@ -60,9 +60,7 @@ def test_resident_reports_a_hazard_with_a_photo(
     page.locator("#outbox").wait_for(state="hidden")
 
 
-def test_manual_location_is_used_when_the_phone_gives_none(
-    asgi_server: str, new_page: Any
-) -> None:
+def test_manual_location_is_used_when_the_phone_gives_none(asgi_server: str, new_page: Any) -> None:
     build_city()
     page = new_page()  # no geolocation permission
     sign_in(page, asgi_server, "resident")
@@ -102,9 +100,7 @@ def test_report_sent_offline_waits_in_the_outbox_and_is_sent_once_online(
     assert Hazard.objects.count() == 1
 
 
-def test_outbox_is_sent_when_the_app_opens_again(
-    asgi_server: str, new_page: Any
-) -> None:
+def test_outbox_is_sent_when_the_app_opens_again(asgi_server: str, new_page: Any) -> None:
     build_city()
     page = new_page(**GEO)
     sign_in(page, asgi_server, "resident")
