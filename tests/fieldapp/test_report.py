@@ -138,3 +138,21 @@ def test_duplicate_suggestions_offer_me_too(asgi_server: str, new_page: Any) -> 
     me_too.click()
 
     eventually(page, lambda: Hazard.objects.get(pk=earlier.pk).me_too_count == 1)
+
+
+def test_app_opened_without_signal_still_takes_a_report(asgi_server: str, new_page: Any) -> None:
+    build_city()
+    page = new_page(**GEO)
+    sign_in(page, asgi_server, "resident")
+    page.locator("#report-category option[value='fire-exit']").wait_for(state="attached")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # shell cached
+
+    page.context.set_offline(True)
+    page.reload()  # the service worker serves the shell; me and categories come from cache
+    fill_report(page)
+    page.locator("#report-send").click()
+    page.locator("#outbox-items .outbox-item").wait_for(timeout=10_000)
+
+    page.context.set_offline(False)
+
+    eventually(page, lambda: Hazard.objects.count() == 1)

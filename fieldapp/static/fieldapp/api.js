@@ -66,3 +66,27 @@ export function errorText(error) {
   const details = Object.values(fields).flat().join(" ");
   return details ? error.message + " " + details : error.message;
 }
+
+/**
+ * GET with a copy kept in localStorage: when there is no signal the last answer is used,
+ * so the app still opens and the report form still has its categories outdoors.
+ */
+export async function cachedGet(path) {
+  const key = "safegrid.cache." + path;
+  try {
+    const body = await api(path);
+    localStorage.setItem(key, JSON.stringify(body));
+    return body;
+  } catch (error) {
+    const copy = localStorage.getItem(key);
+    if (isNetworkError(error) && copy) return JSON.parse(copy);
+    throw error;
+  }
+}
+
+/** Forget cached answers (on sign-out: the next user must not see them). */
+export function clearCache() {
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith("safegrid.cache.")) localStorage.removeItem(key);
+  }
+}

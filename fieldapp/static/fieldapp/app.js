@@ -1,7 +1,7 @@
 // SafeGrid field app: sign in, report hazards (also offline), work through my list, live.
 "use strict";
 
-import { $, api, el, strings, say, TOKEN_KEY, errorText } from "./api.js";
+import { $, api, el, strings, say, TOKEN_KEY, cachedGet, clearCache, errorText } from "./api.js";
 import { flushOutbox, outboxAll, outboxDelete } from "./outbox.js";
 import { loadCategories, openReport, setupReport } from "./report.js";
 import { detailHazardId, refreshDetail, refreshList, setUser } from "./work.js";
@@ -22,19 +22,19 @@ function show(section) {
 async function loadHome() {
   say(strings.loading);
   try {
-    const me = await api("me/");
+    const me = await cachedGet("me/");
     setUser(me);
     $("greeting").textContent = strings.hello + ", " + (me.display_name || me.username);
     $("roles").textContent = me.roles.map((role) => strings[role] || role).join(" · ");
     const grid = me.worker_grid || me.home_grid;
     $("grid").textContent = grid ? grid.community.name + " · " + grid.name : strings.noGrid;
     show("home");
-    say("");
+    say(navigator.onLine ? "" : strings.offline);
     await loadCategories();
     startLive(onHazardEvent);
     await sendWaiting();
   } catch (error) {
-    if (error.status === 401) { localStorage.removeItem(TOKEN_KEY); show("signin"); say(""); }
+    if (error.status === 401) { localStorage.removeItem(TOKEN_KEY); clearCache(); show("signin"); say(""); }
     else say(errorText(error));
   }
 }
@@ -99,6 +99,7 @@ function setup() {
     try { await api("auth/logout/", { method: "POST" }); } catch (error) { /* token may already be gone */ }
     localStorage.removeItem(TOKEN_KEY);
     forgetLastEvent();
+    clearCache();
     $("outbox").hidden = true;
     show("signin");
   });

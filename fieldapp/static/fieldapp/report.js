@@ -1,13 +1,13 @@
 // The report form: category (with its extra attributes), description, place, photo.
 "use strict";
 
-import { $, api, el, strings, say, categoryName, postJson, errorText } from "./api.js";
+import { $, api, el, strings, say, cachedGet, categoryName, postJson, errorText } from "./api.js";
 import { outboxAll, outboxDelete, outboxPut, flushOutbox } from "./outbox.js";
 
 let categories = [];
 
 export async function loadCategories() {
-  categories = await api("hazard-categories/");
+  categories = await cachedGet("hazard-categories/");
   const select = $("report-category");
   select.replaceChildren(el("option", { text: strings.chooseCategory, attrs: { value: "" } }));
   for (const category of categories) {

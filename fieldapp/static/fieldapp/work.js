@@ -33,7 +33,23 @@ function listsFor(user) {
   return lists;
 }
 
-export async function refreshList() {
+let refreshing = null;
+let again = false;
+
+/**
+ * Redraw the lists. Events often come in bursts (assign + status change): while one
+ * refresh runs, later requests collapse into a single follow-up, so answers never race.
+ */
+export function refreshList() {
+  if (refreshing) { again = true; return refreshing; }
+  refreshing = drawLists().finally(() => {
+    refreshing = null;
+    if (again) { again = false; refreshList().catch(() => {}); }
+  });
+  return refreshing;
+}
+
+async function drawLists() {
   if (!me) return;
   const box = $("list-groups");
   const groups = [];
