@@ -166,9 +166,11 @@ async function refused(uuid) {
   return true;
 }
 
+/** Clear the report but keep the place: a second report is usually from the same spot. */
 function resetForm() {
+  const kept = ["report-lat", "report-lng", "report-address"].map((id) => [id, $(id).value]);
   $("report-form").reset();
-  $("report-place").textContent = "";
+  for (const [id, value] of kept) $(id).value = value;
   renderAttributes();
 }
 
@@ -180,7 +182,11 @@ function showSuggestions(created) {
   $("suggestions").hidden = suggestions.length === 0;
   for (const suggestion of suggestions) {
     const item = el("li", { cls: "card" });
-    item.append(el("strong", { text: suggestion.number }), el("span", { text: " · " + (suggestion.me_too_count || 0) + " 👍" }));
+    const category = categories.find((one) => one.code === suggestion.category);
+    item.append(
+      el("strong", { text: (category ? categoryName(category) + " · " : "") + suggestion.number }),
+      el("p", { text: strings.confirmations.replace("%s", suggestion.me_too_count || 0) }),
+    );
     const button = el("button", { cls: "big", text: strings.meToo, attrs: { type: "button", "data-me-too": suggestion.id } });
     button.addEventListener("click", async () => {
       try {
