@@ -156,3 +156,25 @@ def test_app_opened_without_signal_still_takes_a_report(asgi_server: str, new_pa
     page.context.set_offline(False)
 
     eventually(page, lambda: Hazard.objects.count() == 1)
+
+
+def test_a_waiting_report_is_sent_only_by_its_author(asgi_server: str, new_page: Any) -> None:
+    city = build_city()
+    page = new_page(**GEO)
+    sign_in(page, asgi_server, "resident")
+    fill_report(page)
+    page.context.set_offline(True)
+    page.locator("#report-send").click()
+    page.locator("#outbox-items .outbox-item").wait_for(timeout=10_000)
+    page.locator("#report .back").click()
+    page.locator("#signout").click()
+    page.context.set_offline(False)
+
+    sign_in(page, asgi_server, "worker")  # someone else on the same phone
+    page.wait_for_timeout(1500)
+    assert Hazard.objects.count() == 0
+    assert page.locator("#outbox").is_hidden()
+    page.locator("#signout").click()
+
+    sign_in(page, asgi_server, "resident")
+    eventually(page, lambda: Hazard.objects.filter(reporter=city.resident).count() == 1)

@@ -2,12 +2,13 @@
 "use strict";
 
 import { $, api, el, strings, say, TOKEN_KEY, cachedGet, clearCache, errorText } from "./api.js";
-import { flushOutbox, outboxAll, outboxDelete } from "./outbox.js";
+import { flushOutbox, outboxAll, outboxDelete, setOutboxOwner } from "./outbox.js";
 import { loadCategories, openReport, setupReport } from "./report.js";
 import { detailHazardId, refreshDetail, refreshList, setUser } from "./work.js";
 import { forgetLastEvent, startLive, stopLive } from "./live.js";
 
 const SECTIONS = ["signin", "home", "report", "list", "detail"];
+const RETRY_MS = 60000;
 let current = "signin";
 let previous = "home";
 
@@ -24,6 +25,7 @@ async function loadHome() {
   try {
     const me = await cachedGet("me/");
     setUser(me);
+    setOutboxOwner(me.id);
     $("greeting").textContent = strings.hello + ", " + (me.display_name || me.username);
     $("roles").textContent = me.roles.map((role) => strings[role] || role).join(" · ");
     const grid = me.worker_grid || me.home_grid;
@@ -100,6 +102,7 @@ function setup() {
     localStorage.removeItem(TOKEN_KEY);
     forgetLastEvent();
     clearCache();
+    setOutboxOwner(null);
     $("outbox").hidden = true;
     show("signin");
   });
@@ -114,6 +117,11 @@ function setup() {
   document.addEventListener("show", (event) => show(event.detail));
   document.addEventListener("outbox-changed", renderOutbox);
   window.addEventListener("online", sendWaiting);
+  // "online" does not fire when the phone has a signal but requests still fail (weak
+  // signal, captive Wi-Fi): try again every minute while something is waiting.
+  setInterval(async () => {
+    if (localStorage.getItem(TOKEN_KEY) && (await outboxAll()).length) sendWaiting();
+  }, RETRY_MS);
   setupReport();
 }
 

@@ -27,11 +27,19 @@ async function withStore(mode, action) {
   });
 }
 
-export function outboxPut(item) { return withStore("readwrite", (store) => store.put(item)); }
+// Reports belong to whoever wrote them: on a shared phone, another user signing in must
+// neither see nor send them under their own name. They wait for their author instead.
+let owner = null;
+export function setOutboxOwner(userId) { owner = userId; }
+
+export function outboxPut(item) {
+  if (item.owner === undefined) item.owner = owner;
+  return withStore("readwrite", (store) => store.put(item));
+}
 export function outboxDelete(uuid) { return withStore("readwrite", (store) => store.delete(uuid)); }
 export async function outboxAll() {
   const items = await withStore("readonly", (store) => store.getAll());
-  return items.sort((a, b) => a.createdAt - b.createdAt);
+  return items.filter((item) => item.owner === owner).sort((a, b) => a.createdAt - b.createdAt);
 }
 
 /**
