@@ -99,9 +99,8 @@ def new_page(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def make(**options: Any) -> Any:
-        context = browser.new_context(
-            locale="zh-CN", viewport={"width": 390, "height": 844}, **options
-        )
+        defaults = {"locale": "zh-CN", "viewport": {"width": 390, "height": 844}}
+        context = browser.new_context(**{**defaults, **options})
         contexts.append(context)
         page = context.new_page()
         # Browser console errors land in the test's captured output when it fails.

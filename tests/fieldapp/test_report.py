@@ -9,6 +9,7 @@ import pytest
 
 from inspections.models import Hazard, Photo
 from inspections.services import hazard_report
+from tests.factories import TEST_PASSWORD
 from tests.fieldapp.factories import build_city, eventually, in_thread, sign_in
 from tests.inspections.factories import HERE, jpeg_bytes
 
@@ -178,3 +179,17 @@ def test_a_waiting_report_is_sent_only_by_its_author(asgi_server: str, new_page:
 
     sign_in(page, asgi_server, "resident")
     eventually(page, lambda: Hazard.objects.filter(reporter=city.resident).count() == 1)
+
+
+def test_categories_are_named_in_the_users_language(asgi_server: str, new_page: Any) -> None:
+    build_city()
+    page = new_page(locale="en-US")
+    page.goto(asgi_server + "/")
+    page.locator("#signin-form [name=username]").fill("resident")
+    page.locator("#signin-form [name=password]").fill(TEST_PASSWORD)
+    page.locator("#signin-form button").click()
+    page.locator("#go-report").click()
+
+    option = page.locator("#report-category option[value='fire-exit']")
+    option.wait_for(state="attached")
+    assert option.inner_text() == "Blocked exit"
