@@ -32,7 +32,8 @@ async function loadHome() {
     $("grid").textContent = grid ? grid.community.name + " · " + grid.name : strings.noGrid;
     show("home");
     say(navigator.onLine ? "" : strings.offline);
-    await loadCategories();
+    // Without categories one cannot report, but the list, live updates and outbox still work.
+    await loadCategories().catch((error) => say(errorText(error)));
     startLive(onHazardEvent);
     await sendWaiting();
   } catch (error) {
@@ -44,7 +45,8 @@ async function loadHome() {
 /** A hazard changed somewhere we can see: refresh what is on screen (cheap, one page). */
 function onHazardEvent(event) {
   if (current === "list") refreshList().catch(() => {});
-  if (current === "detail" && event.data && event.data.id === detailHazardId()) refreshDetail().catch(() => {});
+  const shown = event.type === "hazard.resync" || (event.data && event.data.id === detailHazardId());
+  if (current === "detail" && shown) refreshDetail().catch(() => {});
 }
 
 /** Retry the outbox (app start, back online) and redraw the "waiting to send" list. */

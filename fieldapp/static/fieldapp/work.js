@@ -7,6 +7,7 @@ const OPEN = ["reported", "assigned", "rectifying", "awaiting_verification"];
 
 let me = null;
 let openHazardId = null;
+let shown = null;  // the hazard on screen now: actions read its latest version from here
 
 export function setUser(user) { me = user; }
 export function detailHazardId() { return openHazardId; }
@@ -98,6 +99,7 @@ export async function refreshDetail() {
 }
 
 function renderDetail(hazard) {
+  shown = hazard;
   $("detail-title").textContent = categoryName(hazard.category) + " · " + hazard.number;
   $("detail-status").textContent = statusWords(hazard.status);
   $("detail-status").dataset.status = hazard.status;
@@ -107,7 +109,7 @@ function renderDetail(hazard) {
   for (const photo of hazard.photos) {
     const img = el("img", { attrs: { alt: photo.stage, width: "120" } });
     photos.append(img);
-    loadImage(photo.thumbnail_url, img);
+    loadImage(photo.thumbnail_url, img).catch(() => {});  // no signal: the text still shows
   }
   renderTimeline(hazard.timeline);
   renderActions(hazard);
@@ -118,7 +120,7 @@ function renderTimeline(events) {
   list.replaceChildren();
   for (const event of events) {
     const when = new Date(event.created_at).toLocaleString(document.documentElement.lang);
-    const what = event.to_status ? statusWords(event.to_status) : event.kind;
+    const what = event.to_status ? statusWords(event.to_status) : strings["kind_" + event.kind] || event.kind;
     const item = el("li");
     item.append(el("time", { text: when }), el("strong", { text: " " + what }));
     if (event.actor) item.append(el("span", { text: " · " + event.actor.name }));
@@ -130,8 +132,12 @@ function renderTimeline(events) {
 /** Only the steps the API lets the assignee take: start, then submit the fix with a photo. */
 function renderActions(hazard) {
   const box = $("detail-actions");
-  box.replaceChildren();
   const mine = me && hazard.assignee && hazard.assignee.id === me.id;
+  // A live refresh must not wipe a fix form the worker is filling in (photo, note).
+  const key = hazard.id + ":" + hazard.status + ":" + Boolean(mine);
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.replaceChildren();
   if (!mine) return;
   if (hazard.status === "assigned") {
     box.append(actionButton("start-fix", strings.startFix, () => transition(hazard, "start")));
@@ -175,8 +181,9 @@ function fixForm(hazard) {
  * hazard first, so the detail is reloaded to show its state now.
  */
 async function transition(hazard, action, extra = {}) {
+  const version = shown && shown.id === hazard.id ? shown.version : hazard.version;
   try {
-    const updated = await postJson("hazards/" + hazard.id + "/" + action + "/", Object.assign({ version: hazard.version }, extra));
+    const updated = await postJson("hazards/" + hazard.id + "/" + action + "/", Object.assign({ version }, extra));
     say(strings.done);
     renderDetail(updated);
     refreshList().catch(() => {});
