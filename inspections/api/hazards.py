@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,11 +22,12 @@ from inspections.api.serializers import (
     HazardDetailSerializer,
     HazardSummarySerializer,
     SuggestionSerializer,
+    hazard_row,
     serializer_context,
 )
 from inspections.filters import HazardFilter
 from inspections.models import Category, Hazard
-from inspections.selectors import category_list, hazard_detail, hazard_list
+from inspections.selectors import category_list, hazard_detail, hazard_list_rows
 
 ORDERINGS = ("-created_at", "created_at", "due_at", "-due_at")
 
@@ -112,11 +114,13 @@ class HazardListApi(APIView):
         tags=["hazards"],
     )
     def get(self, request: Request) -> Response:
-        queryset = hazard_list(user=request.user, filters=request.query_params)
+        rows = hazard_list_rows(user=request.user, filters=request.query_params)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = HazardSummarySerializer(page, many=True, context=serializer_context(request)).data
-        return paginator.get_paginated_response(data)
+        page = paginator.paginate_queryset(rows, request, view=self) or []
+        now, unnamed = timezone.now(), str(_("Safety worker"))
+        return paginator.get_paginated_response(
+            [hazard_row(row, now=now, unnamed=unnamed) for row in page]
+        )
 
     @extend_schema(
         request=InputSerializer,

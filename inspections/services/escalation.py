@@ -17,6 +17,7 @@ LEVEL_STEP = timedelta(hours=24)
 
 def hazards_escalate_overdue(*, batch_size: int = 500) -> int:
     """Raise the level of every hazard overdue enough for its next level; safe to rerun.
+    Returns the number of levels raised (a hazard long overdue may climb several).
 
     Level n is due once the hazard is ``(n - 1) * LEVEL_STEP`` past its deadline, so a
     second run in the same minute finds nothing to do.

@@ -29,7 +29,7 @@ def test_overdue_hazard_is_escalated_and_staff_are_told(city, report) -> None:
     hazard = report()
     overdue_by(hazard, 1)
 
-    assert run() == "escalated 1 hazard(s)\n"
+    assert run() == "raised 1 escalation level(s)\n"
 
     hazard.refresh_from_db()
     assert hazard.escalation_level == 1
@@ -44,7 +44,7 @@ def test_running_again_changes_nothing(city, report) -> None:
     overdue_by(report(), 1)
     run()
 
-    assert run() == "escalated 0 hazard(s)\n"
+    assert run() == "raised 0 escalation level(s)\n"
     assert HazardEvent.objects.filter(kind="escalation").count() == 1
 
 
@@ -64,4 +64,4 @@ def test_hazards_on_time_or_closed_are_left_alone(city, report) -> None:
     overdue_by(rejected, 5)
     Hazard.objects.filter(pk=rejected.pk).update(status="rejected", reject_reason="x")
 
-    assert run() == "escalated 0 hazard(s)\n"
+    assert run() == "raised 0 escalation level(s)\n"

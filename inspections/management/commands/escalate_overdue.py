@@ -14,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         raised = hazards_escalate_overdue()
-        self.stdout.write(f"escalated {raised} hazard(s)")
+        self.stdout.write(f"raised {raised} escalation level(s)")
