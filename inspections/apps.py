@@ -18,6 +18,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from config.dashboard import register_panel
         from config.demo import DemoStep, register_demo_step
+        from inspections import events  # noqa: F401 - registers the event types
         from inspections.dashboard import CLOSED_LOOP_PANEL
 
         register_panel(CLOSED_LOOP_PANEL)

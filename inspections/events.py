@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from config.realtime.catalogue import EventType, register_event_type
 from config.realtime.publish import publish
 from inspections.models import Hazard
 
@@ -45,3 +48,64 @@ def hazard_publish(
         data={**hazard_event_data(hazard), **(extra or {})},
         audiences=list(audiences) if audiences is not None else hazard_audiences(hazard),
     )
+
+
+# --- The catalogue (config.realtime.catalogue): what clients can rely on ------------------
+_HAZARD_FIELDS = {
+    "id": _("hazard id"),
+    "number": _("readable number, e.g. H-2026-000123"),
+    "status": _("status after the change"),
+    "category": _("category code"),
+    "grid": _("grid id (may be null)"),
+    "community": _("community id"),
+    "due_at": _("deadline, ISO 8601"),
+    "version": _("send this version with the next transition"),
+}
+_EVERYONE = _(
+    "community staff (community.<id>.staff), administrators, the grid's worker "
+    "(grid.<id>.worker), the reporter and the assignee (user.<id>)"
+)
+_STAFF = _("community staff (community.<id>.staff) and administrators")
+
+
+def _hazard_event(name: str, description: Any, audiences: Any, **extra: Any) -> EventType:
+    return register_event_type(
+        EventType(
+            name=name,
+            version=1,
+            description=description,
+            audiences=audiences,
+            data={**_HAZARD_FIELDS, **extra},
+        )
+    )
+
+
+HAZARD_REPORTED = _hazard_event("hazard.reported", _("A hazard was reported."), _EVERYONE)
+HAZARD_ASSIGNED = _hazard_event(
+    "hazard.assigned", _("Staff assigned the hazard to a worker."), _EVERYONE
+)
+HAZARD_STATUS_CHANGED = _hazard_event(
+    "hazard.status_changed",
+    _("The hazard moved in its lifecycle (start, fix, close, reject, duplicate, reopen)."),
+    _EVERYONE,
+    duplicate_of=_("when marked duplicate: the original's id, number and status"),
+)
+HAZARD_COMMENTED = _hazard_event(
+    "hazard.commented",
+    _("A comment or a photo was added to the timeline."),
+    _EVERYONE,
+    event=_("timeline event id (comments)"),
+    photo=_("photo id (photos)"),
+)
+HAZARD_ESCALATED = _hazard_event(
+    "hazard.escalated",
+    _("The hazard is overdue and its escalation level went up."),
+    _("community staff, administrators and the assignee"),
+    escalation_level=_("new escalation level"),
+)
+HAZARD_DUPLICATE_SUGGESTED = _hazard_event(
+    "hazard.duplicate_suggested",
+    _("A new report looks like open hazards of the same category within 100 m."),
+    _STAFF,
+    suggestions=_("ids of the possible originals"),
+)
