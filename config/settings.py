@@ -312,3 +312,9 @@ HAZARD_PHOTO_MAX_BYTES = env_int("SAFEGRID_PHOTO_MAX_MB", 10) * 1024 * 1024
 HAZARD_PHOTO_MAX_PIXELS = env_int("SAFEGRID_PHOTO_MAX_MEGAPIXELS", 40) * 1_000_000
 # Staff may reopen a closed hazard for this many days after closing.
 HAZARD_REOPEN_DAYS = env_int("SAFEGRID_HAZARD_REOPEN_DAYS", 7)
+
+# --- Open311 GeoReport v2 -----------------------------------------------------------------
+OPEN311_MAX_REQUESTS = env_int("OPEN311_MAX_REQUESTS", 1000)
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
+# Empty: discovery shows a translated "ask the operator for a key".
+OPEN311_KEY_SERVICE = os.environ.get("OPEN311_KEY_SERVICE", "")
