@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("partition.py", ["--size", "25000000", "--db"], False),
     ("ws_fanout.py", ["--clients", "1000", "--rounds", "3"], False),
-    ("hazard_list.py", ["--hazards", "200000"], True),
-    ("photo.py", [], False),
+    ("hazard_list.py", ["--hazards", "1000000"], True),
+    ("photo.py", ["--megapixels", "12"], False),
     ("redemption.py", [], True),
 ]
 
