@@ -39,6 +39,7 @@ class HazardMetricsApi(APIView):
         level = serializers.CharField()
         created_from = serializers.DateTimeField()
         created_to = serializers.DateTimeField()
+        # xgettext:no-python-format
         closure_target = serializers.FloatField(help_text=_("The 92% closed-loop target."))
         rows = RowSerializer(many=True)
 
