@@ -23,7 +23,7 @@ def _to_drf(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=get_error_detail(exc))
     if isinstance(exc, Http404):
-        return exceptions.NotFound()
+        return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
     return exc

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,9 +130,9 @@ def open311_request_create(
     as the REST API; a refused photo rolls the whole report back."""
     category = Category.objects.filter(code=report.service_code, is_active=True).first()
     if category is None:
-        raise ValidationError(
-            {"service_code": _("There is no service with this code.")}, code="unknown"
-        )
+        # The issue and GeoReport clients expect 404 for an unknown service code, on POST
+        # as on services/{service_code}.
+        raise Http404(_("There is no service with this code."))
     lat, lng = _place(report)
     result = hazard_report(
         user=api_key.user,

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from inspections.models import Hazard, HazardSource, Photo
 from inspections.open311.models import Open311Submission
@@ -180,11 +182,13 @@ def test_missing_service_code_is_400(city: City, key: Key, post: Post, fmt: str)
         assert ET.fromstring(response.content).findtext("error/code") == "400"
 
 
-def test_unknown_service_code_is_400(city: City, key: Key, post: Post) -> None:
+def test_unknown_service_code_is_404(city: City, key: Key, post: Post) -> None:
     response = post(**valid(city, key, service_code="no-such-thing"))
 
-    assert response.status_code == 400
-    assert response.json()[0]["description"].startswith("service_code:")
+    assert response.status_code == 404
+    with translation.override("zh-hans"):
+        expected = str(_("There is no service with this code."))
+    assert response.json() == [{"code": 404, "description": expected}]
     assert counts() == (0, 0, 0)
 
 
