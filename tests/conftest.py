@@ -18,6 +18,18 @@ def _media_root(settings: SettingsWrapper, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings: SettingsWrapper) -> None:
+    """Tests read messages in English; tests about language ask for `chinese_default`."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def chinese_default(settings: SettingsWrapper) -> None:
+    """The product's own default: Simplified Chinese when nothing else decides."""
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

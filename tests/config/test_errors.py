@@ -104,7 +104,9 @@ def test_unknown_api_url_is_json_404(api_client: APIClient) -> None:
     }
 
 
-def test_unauthenticated_is_401_in_chinese_by_default(api_client: APIClient) -> None:
+def test_unauthenticated_is_401_in_chinese_by_default(
+    api_client: APIClient, chinese_default: None
+) -> None:
     response = api_client.get("/api/v1/me/")
 
     assert response.status_code == 401

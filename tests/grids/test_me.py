@@ -53,7 +53,9 @@ def test_user_preference_wins_over_accept_language(client_for: Any) -> None:
     assert response["Content-Language"] == "en"
 
 
-def test_accept_language_applies_when_the_user_has_no_preference(client_for: Any) -> None:
+def test_accept_language_applies_when_the_user_has_no_preference(
+    client_for: Any, chinese_default: None
+) -> None:
     user = UserFactory(preferred_language="")
 
     assert client_for(user).get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en").json()["language"] == "en"

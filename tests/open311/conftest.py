@@ -93,3 +93,8 @@ def post(client: Client) -> Callable[..., Any]:
         return client.post(path, data=form(**fields), content_type=FORM)
 
     return send
+
+
+@pytest.fixture(autouse=True)
+def _chinese_default(chinese_default: None) -> None:
+    """Open311 clients send no Accept-Language: they get the product default, Chinese."""
