@@ -150,7 +150,11 @@ REALTIME_AUDIENCES = "grids.selectors.user_event_groups"
 
 # --- Users and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "grids.User"
-AUTHENTICATION_BACKENDS = ["grids.auth.UsernameOrPhoneBackend"]
+AUTHENTICATION_BACKENDS = [
+    "grids.auth.UsernameOrPhoneBackend",
+    # Admin permissions that come with a role (community staff), not with a Group.
+    "grids.roles.RolePermissionBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -18,8 +18,19 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from config.dashboard import register_panel
         from config.demo import DemoStep, register_demo_step
+        from grids.models import Role
+        from grids.roles import role_permissions_add
         from inspections import events  # noqa: F401 - registers the event types
         from inspections.dashboard import CLOSED_LOOP_PANEL
 
         register_panel(CLOSED_LOOP_PANEL)
+        # The hazard admin is read-only and scoped to the staff member's communities.
+        role_permissions_add(
+            Role.COMMUNITY_STAFF,
+            {
+                "inspections.view_hazard",
+                "inspections.view_category",
+                "inspections.view_checklisttemplate",
+            },
+        )
         register_demo_step(DemoStep(key="inspections.hazards", run=_build_demo_hazards, order=20))
