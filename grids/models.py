@@ -40,6 +40,7 @@ class Role(models.TextChoices):
     COMMUNITY_STAFF = "community_staff", _("Community staff")
     TIP_HANDLER = "tip_handler", _("Tip handler")
     ADMINISTRATOR = "administrator", _("Administrator")
+    DISTRICT_MANAGER = "district_manager", _("District manager")
 
 
 class User(AbstractUser):
@@ -114,6 +115,15 @@ class RoleGrant(models.Model):
         related_name="role_grants",
         help_text=_("Required for community staff; empty for a city-wide tip handler."),
     )
+    district = models.ForeignKey(
+        "grids.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+        help_text=_("Required for a district manager, who reads the district's hazards."),
+    )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     class Meta:
@@ -127,9 +137,19 @@ class RoleGrant(models.Model):
                 name="rolegrant_unique_scoped",
             ),
             models.UniqueConstraint(
+                fields=["user", "role", "district"],
+                condition=Q(district__isnull=False),
+                name="rolegrant_unique_district",
+            ),
+            models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=Q(community__isnull=True),
+                condition=Q(community__isnull=True, district__isnull=True),
                 name="rolegrant_unique_unscoped",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="district_manager") | Q(district__isnull=False),
+                name="rolegrant_manager_needs_district",
+                violation_error_message=_("A district manager must be scoped to a district."),
             ),
             models.CheckConstraint(
                 condition=~Q(role=Role.COMMUNITY_STAFF) | Q(community__isnull=False),
@@ -139,7 +159,8 @@ class RoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = f" @ {self.community}" if self.community_id else ""
+        place = self.community if self.community_id else self.district
+        scope = f" @ {place}" if place else ""
         return f"{self.get_role_display()}{scope}"
 
 

@@ -27,7 +27,11 @@ def hazard_event_data(hazard: Hazard) -> dict[str, Any]:
 
 
 def hazard_audiences(hazard: Hazard, *, people: bool = True) -> list[str]:
-    groups = [f"community.{hazard.community_id}.staff", "administrators"]
+    groups = [
+        f"community.{hazard.community_id}.staff",
+        f"district.{hazard.community.district_id}.managers",
+        "administrators",
+    ]
     if hazard.grid_id:
         groups.append(f"grid.{hazard.grid_id}.worker")
     if people:
@@ -62,8 +66,9 @@ _HAZARD_FIELDS = {
     "version": _("send this version with the next transition"),
 }
 _EVERYONE = _(
-    "community staff (community.<id>.staff), administrators, the grid's worker "
-    "(grid.<id>.worker), the reporter and the assignee (user.<id>)"
+    "community staff (community.<id>.staff), district managers (district.<id>.managers), "
+    "administrators, the grid's worker (grid.<id>.worker), the reporter and the assignee "
+    "(user.<id>)"
 )
 _STAFF = _("community staff (community.<id>.staff) and administrators")
 
@@ -100,7 +105,7 @@ HAZARD_COMMENTED = _hazard_event(
 HAZARD_ESCALATED = _hazard_event(
     "hazard.escalated",
     _("The hazard is overdue and its escalation level went up."),
-    _("community staff, administrators and the assignee"),
+    _("community staff, district managers, administrators and the assignee"),
     escalation_level=_("new escalation level"),
 )
 HAZARD_DUPLICATE_SUGGESTED = _hazard_event(

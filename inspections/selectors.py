@@ -14,6 +14,7 @@ from grids.models import Enterprise, Role
 from grids.selectors import (
     user_active_grid,
     user_is_administrator,
+    user_managed_district_ids,
     user_roles,
     user_staff_communities,
 )
@@ -65,6 +66,8 @@ def hazard_scope(user: Any) -> Q | None:
     if Role.COMMUNITY_STAFF in roles:
         community_ids = list(user_staff_communities(user).values_list("pk", flat=True))
         scope |= Q(community_id__in=community_ids)
+    if Role.DISTRICT_MANAGER in roles:
+        scope |= Q(community__district_id__in=user_managed_district_ids(user))
     return scope
 
 

@@ -44,6 +44,7 @@ class MeApi(APIView):
         roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
         staff_communities = CommunityRefSerializer(many=True)
         tip_handler_communities = CommunityRefSerializer(many=True)
+        managed_districts = PlaceSerializer(many=True)
         worker_grid = GridRefSerializer(allow_null=True)
         home_grid = GridRefSerializer(allow_null=True)
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Building, Community, Grid, GridAssignment, Role, RoleGrant
+from grids.models import Building, Community, District, Grid, GridAssignment, Role, RoleGrant
 
 # A point farther than this from every building is outside the covered area.
 LOCATE_RADIUS_M = 500.0
@@ -64,6 +64,14 @@ def user_home_grid(user: Any) -> Grid | None:
     )
 
 
+def user_managed_district_ids(user: Any) -> list[int]:
+    """Districts whose hazards a district manager reads (empty for everyone else)."""
+    if Role.DISTRICT_MANAGER.value not in user_roles(user):
+        return []
+    grants = RoleGrant.objects.filter(user=user, role=Role.DISTRICT_MANAGER)
+    return list(grants.values_list("district_id", flat=True))
+
+
 def user_event_groups(user: Any) -> list[str]:
     """Realtime groups for ``user`` (``settings.REALTIME_AUDIENCES``)."""
     groups = [f"user.{user.pk}"]
@@ -78,6 +86,7 @@ def user_event_groups(user: Any) -> list[str]:
         groups += [f"community.{pk}.staff" for pk in staff_ids]
     if Role.TIP_HANDLER.value in user_roles(user):
         groups.append("tips.handlers")
+    groups += [f"district.{pk}.managers" for pk in user_managed_district_ids(user)]
     return groups
 
 
@@ -95,6 +104,7 @@ def user_profile(user: Any) -> dict[str, Any]:
         "tip_handler_communities": [
             grant.community for grant in tip_scopes.select_related("community") if grant.community
         ],
+        "managed_districts": list(District.objects.filter(pk__in=user_managed_district_ids(user))),
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from config.realtime.control import sockets_refresh
-from grids.models import Community, Role, RoleGrant, User
+from grids.models import Community, District, Role, RoleGrant, User
 
 
 def user_update_profile(
@@ -24,11 +24,20 @@ def user_update_profile(
 
 
 @transaction.atomic
-def role_grant(*, user: User, role: Role | str, community: Community | None = None) -> RoleGrant:
-    """Give ``user`` a role (idempotent); community staff need a community."""
-    grant = RoleGrant(user=user, role=role, community=community)
+def role_grant(
+    *,
+    user: User,
+    role: Role | str,
+    community: Community | None = None,
+    district: District | None = None,
+) -> RoleGrant:
+    """Give ``user`` a role (idempotent); community staff need a community, district
+    managers a district."""
+    grant = RoleGrant(user=user, role=role, community=community, district=district)
     grant.full_clean(validate_unique=False)
-    existing, _created = RoleGrant.objects.get_or_create(user=user, role=role, community=community)
+    existing, _created = RoleGrant.objects.get_or_create(
+        user=user, role=role, community=community, district=district
+    )
     user.__dict__.pop("_role_cache", None)
     transaction.on_commit(lambda: sockets_refresh(user_id=user.pk))
     return existing

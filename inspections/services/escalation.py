@@ -58,7 +58,11 @@ def _escalate_one(hazard_id: int, level: int, threshold: object) -> int:
         type="hazard.escalated",
         hazard=hazard,
         extra={"escalation_level": hazard.escalation_level},
-        audiences=[f"community.{hazard.community_id}.staff", "administrators"]
+        audiences=[
+            f"community.{hazard.community_id}.staff",
+            f"district.{hazard.community.district_id}.managers",
+            "administrators",
+        ]
         + ([f"user.{hazard.assignee_id}"] if hazard.assignee_id else []),
     )
     return 1
