@@ -144,8 +144,11 @@ def hazard_duplicate_suggestions(
 
 
 def photo_get(*, user: Any, photo_id: int) -> Photo:
-    """A photo of a hazard the user may see, or 404."""
-    photo = Photo.objects.filter(pk=photo_id, hazard__in=hazard_visible(user)).first()
+    """A photo of a hazard, or of an inspection, that the user may see; or 404."""
+    visible = Q(hazard__in=hazard_visible(user)) | Q(
+        inspection__in=inspection_list(user=user).values("pk")
+    )
+    photo = Photo.objects.filter(visible, pk=photo_id).first()
     if photo is None:
         raise Http404
     return photo

@@ -39,4 +39,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("checklists/", patrols.ChecklistTemplateListApi.as_view(), name="checklist-list"),
     path("inspections/", patrols.InspectionListApi.as_view(), name="inspection-list"),
     path("inspections/due/", patrols.InspectionDueApi.as_view(), name="inspection-due"),
+    path(
+        "inspections/<int:pk>/items/<str:code>/photo/",
+        photos.InspectionItemPhotoApi.as_view(),
+        name="inspection-item-photo",
+    ),
 ]

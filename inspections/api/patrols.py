@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.pagination import CursorPagination
-from inspections.models import ItemOutcome
+from inspections.api.serializers import photo_url
+from inspections.models import ItemOutcome, ItemResult
 from inspections.selectors import checklist_template_list, inspection_due_list, inspection_list
 from inspections.services import inspection_record
 
@@ -42,6 +43,11 @@ class InspectionOutputSerializer(serializers.Serializer):
         outcome = serializers.CharField()
         note = serializers.CharField()
         hazard = serializers.IntegerField(source="hazard_id", allow_null=True)
+        photo = serializers.IntegerField(source="photo_id", allow_null=True)
+        photo_url = serializers.SerializerMethodField()
+
+        def get_photo_url(self, result: ItemResult) -> str | None:
+            return photo_url(result.photo_id, "display")
 
     id = serializers.IntegerField()
     worker = serializers.IntegerField(source="worker_id")

@@ -16,6 +16,7 @@ from inspections.api.serializers import PhotoSerializer
 from inspections.models import PhotoStage
 from inspections.selectors import photo_get
 from inspections.services import photo_add
+from inspections.services.photos import inspection_photo_add
 
 
 class HazardPhotoUploadApi(APIView):
@@ -28,7 +29,9 @@ class HazardPhotoUploadApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(help_text=_("JPEG, PNG or WebP; at most 10 MB, 40 MP."))
-        stage = serializers.ChoiceField(choices=PhotoStage.choices)
+        stage = serializers.ChoiceField(
+            choices=[c for c in PhotoStage.choices if c[0] != PhotoStage.PATROL]
+        )
         note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
     @extend_schema(
@@ -51,6 +54,28 @@ class HazardPhotoUploadApi(APIView):
         return Response(
             PhotoSerializer(photo).data, status=status.HTTP_201_CREATED if created else 200
         )
+
+
+class InspectionItemPhotoApi(APIView):
+    """Upload a photo (multipart) for one checklist item of your own inspection."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField(help_text=_("JPEG, PNG or WebP; at most 10 MB, 40 MP."))
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={201: PhotoSerializer},
+        tags=["patrols"],
+    )
+    def post(self, request: Request, pk: int, code: str) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = inspection_photo_add(
+            user=request.user, inspection_id=pk, item_code=code, upload=data.validated_data["file"]
+        )
+        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
 
 class PhotoFileApi(APIView):

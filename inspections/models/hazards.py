@@ -298,6 +298,7 @@ class HazardEvent(models.Model):
 
 class PhotoStage(models.TextChoices):
     REPORT = "report", _("On report")
+    PATROL = "patrol", _("Patrol checklist item")
     PROGRESS = "progress", _("Progress")
     RECTIFIED = "rectified", _("Rectified (after)")
     VERIFICATION = "verification", _("Verification")
@@ -310,7 +311,21 @@ class Photo(models.Model):
     """A stripped, resized copy of an uploaded photo; files are named by content hash."""
 
     hazard = models.ForeignKey(
-        Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="photos"
+        Hazard,
+        verbose_name=_("hazard"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    # A photo belongs to a hazard's timeline, or to one checklist item of a patrol.
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        verbose_name=_("inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="photos",
     )
     event = models.ForeignKey(
         HazardEvent,
@@ -346,8 +361,13 @@ class Photo(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["hazard", "content_hash"], name="photo_unique_per_hazard"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(hazard__isnull=False) | Q(inspection__isnull=False),
+                name="photo_belongs_somewhere",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.hazard_id} {self.stage} {self.content_hash[:8]}"
+        owner = self.hazard_id or f"inspection {self.inspection_id}"
+        return f"{owner} {self.stage} {self.content_hash[:8]}"

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from grids.selectors import user_active_grid
 from inspections.events import hazard_publish
-from inspections.models import EventKind, Hazard, HazardEvent, Photo, PhotoStage
+from inspections.models import EventKind, Hazard, HazardEvent, ItemResult, Photo, PhotoStage
 from inspections.photos import ProcessedPhoto, process_photo, read_upload
 from inspections.selectors import hazard_get, user_staffs_community
 
@@ -53,6 +54,7 @@ def _check_stage(user: Any, hazard: Hazard, stage: str) -> None:
         PhotoStage.PROGRESS: staff or hazard.assignee_id == user.pk,
         PhotoStage.RECTIFIED: staff or hazard.assignee_id == user.pk,
         PhotoStage.VERIFICATION: staff,
+        PhotoStage.PATROL: False,  # patrol photos go on a checklist item, not a hazard
     }[PhotoStage(stage)]
     if not allowed:
         raise PermissionDenied(_("You may not add this kind of photo to this hazard."))
@@ -86,6 +88,53 @@ def _store(
         Hazard.objects.filter(pk=hazard.pk, cover_photo__isnull=True).update(cover_photo=photo)
     # A new line in the timeline, like a comment: clients reload the hazard.
     hazard_publish(type="hazard.commented", hazard=hazard, extra={"photo": photo.pk})
+    return photo
+
+
+def inspection_photo_add(*, user: Any, inspection_id: int, item_code: str, upload: Any) -> Photo:
+    """A photo for one checklist item of the caller's own inspection (pass, fail or n/a).
+
+    Same intake as hazard photos (verified, stripped, resized; nothing stored on failure);
+    the worker's own photo keeps its GPS and time as fields.
+    """
+    result = (
+        ItemResult.objects.select_related("inspection")
+        .filter(inspection_id=inspection_id, inspection__worker=user, item__code=item_code)
+        .first()
+    )
+    if result is None:
+        raise Http404
+    processed = process_photo(read_upload(upload), keep_location=True)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            photo = _store_patrol_photo(user, result, processed, written)
+    except BaseException:
+        _delete_orphans(written)
+        raise
+    return photo
+
+
+def _store_patrol_photo(
+    user: Any, result: ItemResult, processed: ProcessedPhoto, written: list[str]
+) -> Photo:
+    base = f"{PHOTO_DIR}/{processed.content_hash[:2]}/{processed.content_hash}"
+    lat, lng = processed.gps or (None, None)
+    photo = Photo.objects.create(
+        inspection=result.inspection,
+        stage=PhotoStage.PATROL,
+        content_hash=processed.content_hash,
+        display=_save_file(f"{base}.jpg", processed.display, written),
+        thumbnail=_save_file(f"{base}-thumb.jpg", processed.thumbnail, written),
+        width=processed.width,
+        height=processed.height,
+        taken_at=processed.taken_at,
+        gps_lat=lat,
+        gps_lng=lng,
+        uploaded_by=user,
+    )
+    result.photo = photo
+    result.save(update_fields=["photo"])
     return photo
 
 

@@ -139,3 +139,82 @@ def test_checklists_are_listed(city, checklist, client_for) -> None:
     rows = client_for(city.worker).get("/api/v1/checklists/").json()
 
     assert [item["code"] for item in rows[0]["items"]] == ["extinguisher", "gas-valve"]
+
+
+def _inspection(city: Any, site: Enterprise, client_for: Any) -> dict[str, Any]:
+    response = client_for(city.worker).post("/api/v1/inspections/", payload(site), format="json")
+    assert response.status_code == 201
+    return response.json()
+
+
+def _stored_files() -> list[Any]:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_a_passing_item_carries_a_photo_the_staff_can_see(
+    city, site, checklist, client_for
+) -> None:
+    from tests.inspections.factories import jpeg_bytes, upload
+
+    inspection = _inspection(city, site, client_for)
+    url = f"/api/v1/inspections/{inspection['id']}/items/extinguisher/photo/"
+
+    response = client_for(city.worker).post(
+        url, {"file": upload(jpeg_bytes(gps=(32.06, 118.79)))}, format="multipart"
+    )
+
+    assert response.status_code == 201, response.content
+    result = ItemResult.objects.get(inspection_id=inspection["id"], item__code="extinguisher")
+    assert result.outcome == "pass"
+    assert result.photo_id == response.json()["id"]
+    assert response.json()["stage"] == "patrol"
+    assert response.json()["gps_lat"] is not None  # a worker's own photo keeps its place
+    detail_url = response.json()["display_url"]
+    assert client_for(city.staff).get(detail_url).status_code == 200
+    assert client_for(city.resident).get(detail_url).status_code == 404
+    assert client_for(city.other_staff).get(detail_url).status_code == 404
+
+
+def test_another_users_inspection_or_an_unknown_item_is_404(
+    city, site, checklist, client_for
+) -> None:
+    from tests.inspections.factories import jpeg_bytes, upload
+
+    inspection = _inspection(city, site, client_for)
+    base = f"/api/v1/inspections/{inspection['id']}/items"
+
+    by_staff = client_for(city.staff).post(
+        f"{base}/extinguisher/photo/", {"file": upload(jpeg_bytes())}, format="multipart"
+    )
+    unknown = client_for(city.worker).post(
+        f"{base}/no-such-item/photo/", {"file": upload(jpeg_bytes())}, format="multipart"
+    )
+
+    assert by_staff.status_code == 404
+    assert unknown.status_code == 404
+    assert not ItemResult.objects.filter(photo__isnull=False).exists()
+    assert _stored_files() == []
+
+
+def test_a_non_image_for_an_item_is_400_and_stores_nothing(
+    city, site, checklist, client_for
+) -> None:
+    from tests.inspections.factories import upload
+
+    inspection = _inspection(city, site, client_for)
+
+    response = client_for(city.worker).post(
+        f"/api/v1/inspections/{inspection['id']}/items/extinguisher/photo/",
+        {"file": upload(b"not an image at all", name="x.jpg")},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"file"}
+    assert not ItemResult.objects.filter(photo__isnull=False).exists()
+    assert _stored_files() == []
