@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from grids.models import Building, Community, District, Grid, GridAssignment
 from grids.partition import TOLERANCE
-from grids.selectors.users import user_staff_communities
+from grids.selectors.users import user_managed_district_ids, user_staff_communities
 
 RESIDENTS_PER_WORKER_STANDARD = 500
 
@@ -112,9 +112,14 @@ def coverage_report(
     Without a filter: the city (or the user's share of it) broken down by district; with a
     district: broken down by community; with a community: that community alone.
     """
-    communities = user_staff_communities(user)
+    communities = Community.objects.filter(
+        Q(pk__in=user_staff_communities(user).values("pk"))
+        | Q(district_id__in=user_managed_district_ids(user))
+    )
     if not communities.exists():
-        raise PermissionDenied(_("Only community staff and administrators see coverage."))
+        raise PermissionDenied(
+            _("Only community staff, district managers and administrators see coverage.")
+        )
     if district_id is not None:
         communities = communities.filter(district_id=district_id)
     if community_id is not None:

@@ -97,3 +97,16 @@ async def test_manager_socket_hears_their_district_and_not_the_other() -> None:
     assert message["type"] == "hazard.reported"
     assert message["data"]["id"] == mine.pk
     await communicator.disconnect()
+
+
+@pytest.mark.django_db
+def test_manager_reads_coverage_of_their_district_only(client_for: Any) -> None:
+    city = _city()
+    client = client_for(city["manager"])
+
+    mine = client.get(f"/api/v1/coverage/?district={city['mine'].pk}")
+    theirs = client.get(f"/api/v1/coverage/?district={city['theirs'].pk}")
+
+    assert mine.status_code == 200
+    assert mine.json()["totals"]["residents"] == 50
+    assert theirs.status_code == 404
