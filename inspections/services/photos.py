@@ -66,23 +66,12 @@ def _store(
     event = HazardEvent.objects.create(
         hazard=hazard, actor=user, kind=EventKind.PHOTO, note=note or str(PhotoStage(stage).label)
     )
-    base = f"{PHOTO_DIR}/{processed.content_hash[:2]}/{processed.content_hash}"
-    display = _save_file(f"{base}.jpg", processed.display, written)
-    thumbnail = _save_file(f"{base}-thumb.jpg", processed.thumbnail, written)
-    lat, lng = processed.gps or (None, None)
     photo = Photo.objects.create(
         hazard=hazard,
         event=event,
         stage=stage,
-        content_hash=processed.content_hash,
-        display=display,
-        thumbnail=thumbnail,
-        width=processed.width,
-        height=processed.height,
-        taken_at=processed.taken_at,
-        gps_lat=lat,
-        gps_lng=lng,
         uploaded_by=user,
+        **_stored_fields(processed, written),
     )
     if hazard.cover_photo_id is None:
         Hazard.objects.filter(pk=hazard.pk, cover_photo__isnull=True).update(cover_photo=photo)
@@ -118,24 +107,31 @@ def inspection_photo_add(*, user: Any, inspection_id: int, item_code: str, uploa
 def _store_patrol_photo(
     user: Any, result: ItemResult, processed: ProcessedPhoto, written: list[str]
 ) -> Photo:
-    base = f"{PHOTO_DIR}/{processed.content_hash[:2]}/{processed.content_hash}"
-    lat, lng = processed.gps or (None, None)
     photo = Photo.objects.create(
         inspection=result.inspection,
         stage=PhotoStage.PATROL,
-        content_hash=processed.content_hash,
-        display=_save_file(f"{base}.jpg", processed.display, written),
-        thumbnail=_save_file(f"{base}-thumb.jpg", processed.thumbnail, written),
-        width=processed.width,
-        height=processed.height,
-        taken_at=processed.taken_at,
-        gps_lat=lat,
-        gps_lng=lng,
         uploaded_by=user,
+        **_stored_fields(processed, written),
     )
     result.photo = photo
     result.save(update_fields=["photo"])
     return photo
+
+
+def _stored_fields(processed: ProcessedPhoto, written: list[str]) -> dict[str, Any]:
+    """Write the display copy and thumbnail; the Photo fields that describe them."""
+    base = f"{PHOTO_DIR}/{processed.content_hash[:2]}/{processed.content_hash}"
+    lat, lng = processed.gps or (None, None)
+    return {
+        "content_hash": processed.content_hash,
+        "display": _save_file(f"{base}.jpg", processed.display, written),
+        "thumbnail": _save_file(f"{base}-thumb.jpg", processed.thumbnail, written),
+        "width": processed.width,
+        "height": processed.height,
+        "taken_at": processed.taken_at,
+        "gps_lat": lat,
+        "gps_lng": lng,
+    }
 
 
 def _save_file(name: str, content: bytes, written: list[str]) -> str:
