@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "django_filters",
+    "import_export",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -186,7 +187,7 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "fieldapp" / "static"]
+STATICFILES_DIRS = [BASE_DIR / "fieldapp" / "static", BASE_DIR / "config" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")

@@ -24,13 +24,15 @@ class InspectionsConfig(AppConfig):
         from inspections.dashboard import CLOSED_LOOP_PANEL
 
         register_panel(CLOSED_LOOP_PANEL)
-        # The hazard admin is read-only and scoped to the staff member's communities.
+        # Staff read hazards and inspections of their communities; a hazard moves only
+        # through the page's steps, each checked by its service's own rule.
         role_permissions_add(
             Role.COMMUNITY_STAFF,
             {
                 "inspections.view_hazard",
                 "inspections.view_category",
                 "inspections.view_checklisttemplate",
+                "inspections.view_inspection",
             },
         )
         register_demo_step(DemoStep(key="inspections.hazards", run=_build_demo_hazards, order=20))
