@@ -323,7 +323,10 @@ class HazardAdmin(ExportMixin, admin.ModelAdmin):
             # Someone else acted first: show the hazard as it is now, with the API's words.
             self.message_user(request, _error_text(error), messages.ERROR)
             return redirect(page)
-        except (ValidationError, PermissionDenied) as error:
+        except PermissionDenied as error:
+            self.message_user(request, _error_text(error), messages.ERROR)
+            return redirect(page)
+        except ValidationError as error:
             _attach(form, error)
             return self._page(request, hazard_id, bound=form)
         done = gettext("%(step)s: done.") % {"step": STEPS[step].label}
