@@ -147,10 +147,31 @@ class CommunityAdmin(CommunityScopedAdmin):
             )
 
 
+class CoveredFilter(admin.SimpleListFilter):
+    title = _("worker")
+    parameter_name = "covered"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Has a worker")), ("no", _("No worker"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Grid]) -> QuerySet[Grid]:
+        active = GridAssignment.objects.filter(ended_at__isnull=True).values("grid_id")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=active)
+        if self.value() == "no":
+            return queryset.filter(is_active=True).exclude(pk__in=active)
+        return queryset
+
+
 @admin.register(Grid)
 class GridAdmin(CommunityScopedAdmin):
     list_display = ["code", "name", "community", "population", "worker", "is_active"]
-    list_filter = ["is_active", "community__district"]
+    list_filter = [
+        "is_active",
+        CoveredFilter,
+        ("community__district", admin.RelatedOnlyFieldListFilter),
+        ("community", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["code", "name", "community__name"]
     list_select_related = ["community"]
     autocomplete_fields = ["community"]

@@ -21,9 +21,10 @@ class InspectionsConfig(AppConfig):
         from grids.models import Role
         from grids.roles import role_permissions_add
         from inspections import events  # noqa: F401 - registers the event types
-        from inspections.dashboard import CLOSED_LOOP_PANEL
+        from inspections.dashboard import CLOSED_LOOP_PANEL, WORKERS_PANEL
 
         register_panel(CLOSED_LOOP_PANEL)
+        register_panel(WORKERS_PANEL)
         # Staff read hazards and inspections of their communities; a hazard moves only
         # through the page's steps, each checked by its service's own rule.
         role_permissions_add(

@@ -93,23 +93,46 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CreatedRangeFilter(admin.SimpleListFilter):
-    """``created_from``/``created_to`` (local dates): what the dashboard's links pass."""
+class CreatedRangeFilter(admin.ListFilter):
+    """``created_from``/``created_to`` (local dates, inclusive): the dashboard's links."""
 
     title = _("reported between")
-    parameter_name = "created_from"
+    parameters = ("created_from", "created_to")
+
+    def __init__(self, request: HttpRequest, params: Any, model: Any, model_admin: Any) -> None:
+        super().__init__(request, params, model, model_admin)
+        for name in self.parameters:
+            if name in params:
+                value = params.pop(name)
+                self.used_parameters[name] = value[-1] if isinstance(value, list) else value
 
     def expected_parameters(self) -> list[str]:
-        return ["created_from", "created_to"]
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return []
+        return list(self.parameters)
 
     def has_output(self) -> bool:
-        return False
+        return True  # the changelist applies only filters that have output
+
+    def choices(self, changelist: Any) -> list[dict[str, Any]]:
+        start, end = (self.used_parameters.get(name) for name in self.parameters)
+        shown = [
+            {
+                "selected": not (start or end),
+                "query_string": changelist.get_query_string(remove=list(self.parameters)),
+                "display": gettext("Any time"),
+            }
+        ]
+        if start or end:
+            shown.append(
+                {
+                    "selected": True,
+                    "query_string": changelist.get_query_string(),
+                    "display": f"{start or '…'} – {end or '…'}",
+                }
+            )
+        return shown
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
-        start, end = (self.used_parameters.get(k) for k in ("created_from", "created_to"))
+        start, end = (self.used_parameters.get(name) for name in self.parameters)
         try:
             if start:
                 queryset = queryset.filter(created_at__gte=_local_midnight(start, 0))
@@ -121,8 +144,7 @@ class CreatedRangeFilter(admin.SimpleListFilter):
 
 
 def _local_midnight(value: Any, days_after: int) -> datetime:
-    text = value[-1] if isinstance(value, list) else value
-    day = datetime.strptime(str(text), "%Y-%m-%d").date()
+    day = datetime.strptime(str(value), "%Y-%m-%d").date()
     moment = datetime.combine(day, time.min) + timedelta(days=days_after)
     return timezone.make_aware(moment)
 
@@ -138,6 +160,7 @@ class HazardAdmin(ExportMixin, admin.ModelAdmin):
     list_display_links = ["number"]
     list_filter = [
         SavedViewFilter, "status", OverdueFilter, "risk_colour", "is_major", "source",
+        ("community__district", admin.RelatedOnlyFieldListFilter),
         ("community", admin.RelatedOnlyFieldListFilter), ("grid", admin.RelatedOnlyFieldListFilter),
         "category", CreatedRangeFilter,
     ]  # fmt: skip
