@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from import_export.formats.base_formats import CSV, XLSX
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -185,6 +186,13 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------------
+# django-import-export: importing needs the add permission, exporting the view permission
+# (every admin list is scoped, so an export holds only the reader's rows).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "fieldapp" / "static", BASE_DIR / "config" / "static"]

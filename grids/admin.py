@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from config.api.errors import Conflict
 from grids.models import (
@@ -19,6 +20,7 @@ from grids.models import (
     RoleGrant,
     User,
 )
+from grids.resources import BuildingResource, EnterpriseResource, ResidentCountResource
 from grids.selectors.places import grid_worker_name
 from grids.selectors.users import user_staff_communities
 from grids.services import (
@@ -192,8 +194,18 @@ class GridAdmin(CommunityScopedAdmin):
         return grid_worker_name(grid) or "—"
 
 
+class ScopedImportMixin(ImportExportMixin):
+    """Imports checked row by row (``grids.resources``) into the user's own communities."""
+
+    to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
+
+    def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"user": request.user}
+
+
 @admin.register(Building)
-class BuildingAdmin(CommunityScopedAdmin):
+class BuildingAdmin(ScopedImportMixin, CommunityScopedAdmin):
+    resource_classes = [BuildingResource, ResidentCountResource]
     list_display = ["name", "community", "grid", "residents", "lat", "lng"]
     list_filter = ["community__district"]
     search_fields = ["name", "address"]
@@ -219,7 +231,8 @@ class GridAssignmentAdmin(CommunityScopedAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(CommunityScopedAdmin):
+class EnterpriseAdmin(ScopedImportMixin, CommunityScopedAdmin):
+    resource_classes = [EnterpriseResource]
     list_display = [
         "name",
         "kind",

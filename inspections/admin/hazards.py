@@ -152,6 +152,7 @@ def _local_midnight(value: Any, days_after: int) -> datetime:
 @admin.register(Hazard)
 class HazardAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [HazardResource]
+    to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
     change_list_template = "admin/inspections/hazard/change_list.html"
     list_display = [
         "number", "category_name", "status_words", "risk", "grid_name", "assignee_name",

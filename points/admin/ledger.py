@@ -159,6 +159,7 @@ class AccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [LedgerEntryResource]
+    to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
     list_display = ["when", "holder", "kind", "amount", "balance_after", "reason", "by"]
     list_filter = ["kind", "created_at"]
     search_fields = ["account__user__display_name", "account__user__phone", "reason", "source"]

@@ -122,6 +122,7 @@ class CounterForm(forms.Form):
 @admin.register(Voucher)
 class VoucherAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [VoucherResource]
+    to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
     list_display = ["code", "reward", "holder", "status", "cost", "created", "expires"]
     list_filter = ["status", ("reward", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "user__display_name", "user__phone"]
