@@ -145,7 +145,7 @@ def test_the_page_reads_in_words(city, report, chinese_default) -> None:
     assert "堵塞程度" in html and "完全堵塞" in html
     assert "消防通道堵塞" in html  # the category's name, not its code
     assert "王师傅" in html and city.worker.username not in html
-    assert "已上报 → 已指派" in html
+    assert "已上报 → 已派发" in html
     assert "fire-exit" not in html and hazard.fingerprint not in html
 
 
