@@ -263,10 +263,21 @@ def dashboard_filters(request: HttpRequest) -> tuple[FilterForm, DashboardFilter
     places = _places[0](
         request.user, district_id=data.get("district"), community_id=data.get("community")
     )
-    form.show_places(places)
-    return form, DashboardFilters(
+    filters = DashboardFilters(
         user=request.user, places=places, date_from=data["date_from"], date_to=data["date_to"]
     )
+    # The form shows what the figures are for, whatever was typed (errors listed above it).
+    shown = FilterForm(
+        initial={
+            "district": places.district_id,
+            "community": places.community_id,
+            "date_from": filters.date_from,
+            "date_to": filters.date_to,
+        }
+    )
+    shown.show_places(places)
+    shown.typed_errors = form.errors if form.is_bound else {}  # type: ignore[attr-defined]
+    return shown, filters
 
 
 @staff_member_required

@@ -22,12 +22,10 @@ class Median(Aggregate):
     allow_distinct = False
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
-            **extra,
-        )
+        # On the clone's template, not as an argument: a FILTER clause wraps self.template.
+        ordered = self.copy()
+        ordered.template = "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        return ordered.as_sql(compiler, connection, **extra)
 
 
 class HoursBetween(Func):

@@ -321,6 +321,7 @@ class HazardAdmin(ExportMixin, admin.ModelAdmin):
             "photo_groups": photos_by_stage(hazard.photos.all()),
             "timeline": timeline_lines(hazard),
             "steps": steps,
+            "first_step": next((o.step.key for o in steps if not o.step.danger), None),
             "media": media,
             "cover": thumbnail_tag(hazard.cover_photo_id, height=160),
             "has_view_permission": True,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
 from grids.display import local_minute, person_label, person_name
 from grids.models import RiskColour
@@ -42,9 +43,20 @@ STATUS_COLOURS = {
 }
 
 
-def risk_badge(colour: str) -> SafeString:
-    """A coloured dot and the grade in words (red, orange, ...)."""
-    label = RiskColour(colour).label if colour in RiskColour.values else colour
+RISK_SHORT = {
+    RiskColour.RED: gettext_lazy("red"),
+    RiskColour.ORANGE: gettext_lazy("orange"),
+    RiskColour.YELLOW: gettext_lazy("yellow"),
+    RiskColour.BLUE: gettext_lazy("blue"),
+}
+
+
+def risk_badge(colour: str, *, short: bool = False) -> SafeString:
+    """A coloured dot and the grade in words (the colour alone in narrow list columns)."""
+    if colour not in RiskColour.values:
+        label: Any = colour
+    else:
+        label = RISK_SHORT[RiskColour(colour)] if short else RiskColour(colour).label
     return format_html(
         '<span class="sg-risk" style="--sg-risk:{}">{}</span>',
         RISK_COLOURS.get(colour, "#999"),
@@ -129,9 +141,27 @@ def attribute_rows(hazard: Hazard) -> list[Fact]:
         names = {str(v.get("key")): v.get("name") for v in definition.get("values") or []}
         raw = values[code]
         items = raw if isinstance(raw, list) else [raw]
-        shown = "、".join(str(names.get(str(item), item)) for item in items)
+        shown = "、".join(_attribute_word(names.get(str(item), item)) for item in items)
         rows.append(Fact(definition.get("description") or code, shown))
     return rows
+
+
+def _attribute_word(value: Any) -> str:
+    """3.0 reads as 3; everything else as it was entered."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _stage_labels() -> set[str]:
+    """What a photo's timeline line says when no note was given, in every language."""
+    from django.conf import settings
+
+    labels = set()
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            labels |= {str(stage.label) for stage in PhotoStage}
+    return labels
 
 
 @dataclass(frozen=True)
@@ -166,6 +196,7 @@ def timeline_lines(hazard: Hazard) -> list[TimelineLine]:
     """
     stages = {p.event_id: str(p.get_stage_display()) for p in hazard.photos.all()}
     hidden = hazard.reporter_id if hazard.source == HazardSource.WHISTLEBLOWER else None
+    automatic = _stage_labels()
     lines = []
     for event in hazard.events.all():
         if event.actor is None:
@@ -176,7 +207,7 @@ def timeline_lines(hazard: Hazard) -> list[TimelineLine]:
             who = person_name(event.actor)
         photo = event.kind == EventKind.PHOTO
         stage = stages.get(event.pk, "")
-        note = event.note if not photo or event.note != stage else ""
+        note = "" if photo and event.note in automatic else event.note
         lines.append(
             TimelineLine(local_minute(event.created_at), who, _event_words(event, stage), note)
         )

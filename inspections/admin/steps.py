@@ -252,9 +252,9 @@ class OpenStep:
 
 def open_steps(*, user: Any, hazard: Hazard, bound: StepForm | None = None) -> list[OpenStep]:
     """The buttons for ``user`` on ``hazard`` now; ``bound`` keeps a form that had errors."""
-    keys = [*hazard_steps_open(user=user, hazard=hazard), "comment"]
+    allowed = {*hazard_steps_open(user=user, hazard=hazard), "comment"}
     offered = []
-    for key in keys:
+    for key in (key for key in STEPS if key in allowed):  # the page's order, not the table's
         step = STEPS[key]
         if key == "close" and hazard.is_major and hazard.fix_submitted_by_id == user.pk:
             blocked = _("You submitted this fix: a major hazard must be verified by someone else.")

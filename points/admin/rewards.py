@@ -234,8 +234,10 @@ def _is_valid(voucher: Voucher) -> bool:
 
 def _voucher_facts(voucher: Voucher) -> list[tuple[Any, Any]]:
     status = voucher.get_status_display()
-    if voucher.status == VoucherStatus.ISSUED and voucher.expires_at <= timezone.now():
-        status = gettext("Expired (not yet refunded)")
+    if voucher.status == VoucherStatus.ISSUED:
+        # "Issued" reads as "handed over" at a counter: say what it means here.
+        expired = voucher.expires_at <= timezone.now()
+        status = gettext("Expired (not yet refunded)") if expired else gettext("Not used yet")
     facts = [
         (_("Reward"), voucher.reward.name_zh),
         (_("Description"), voucher.reward.description or "—"),
