@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
-from bench.hazard_list import django_setup, throwaway_database  # noqa: E402
+from bench.hazard_list import django_setup, throwaway_database
 
 RESIDENTS_PER_BUILDING = 50
 BUILDINGS_PER_GRID = 10
@@ -84,62 +84,83 @@ def _build_sql(buildings: int, grids: int, workers: int, hazards: int) -> list[t
     )}  # fmt: skip
     residents_with_points = 200_000
     return [
-        ("districts, communities", f"""
-            INSERT INTO {t['District']} (id, code, name)
+        (
+            "districts, communities",
+            f"""
+            INSERT INTO {t["District"]} (id, code, name)
             SELECT d, 'D' || d, '第' || d || '区' FROM generate_series(1, {DISTRICTS}) d;
-            INSERT INTO {t['Community']} (id, district_id, code, name, target_grid_size)
+            INSERT INTO {t["Community"]} (id, district_id, code, name, target_grid_size)
             SELECT c, 1 + c % {DISTRICTS}, 'C' || c, '第' || c || '社区', 500
-            FROM generate_series(1, {COMMUNITIES}) c"""),
-        ("grids", f"""
-            INSERT INTO {t['Grid']} (id, community_id, code, name, population, is_active,
+            FROM generate_series(1, {COMMUNITIES}) c""",
+        ),
+        (
+            "grids",
+            f"""
+            INSERT INTO {t["Grid"]} (id, community_id, code, name, population, is_active,
                                      centroid_lat, centroid_lng)
             SELECT g, 1 + g % {COMMUNITIES}, 'G' || g, '第' || g || '网格', 500, true,
                    32.0, 118.8
-            FROM generate_series(1, {grids}) g"""),
-        ("buildings", f"""
-            INSERT INTO {t['Building']} (community_id, grid_id, name, address, lat, lng,
+            FROM generate_series(1, {grids}) g""",
+        ),
+        (
+            "buildings",
+            f"""
+            INSERT INTO {t["Building"]} (community_id, grid_id, name, address, lat, lng,
                                          residents)
             SELECT 1 + (b % {grids} + 1) % {COMMUNITIES}, b % {grids} + 1, b || '号楼', '',
                    31.9 + random() * 0.3, 118.6 + random() * 0.4, {RESIDENTS_PER_BUILDING}
-            FROM generate_series(0, {buildings - 1}) b"""),
-        ("workers and residents", f"""
-            INSERT INTO {t['User']} (id, password, is_superuser, username, first_name,
+            FROM generate_series(0, {buildings - 1}) b""",
+        ),
+        (
+            "workers and residents",
+            f"""
+            INSERT INTO {t["User"]} (id, password, is_superuser, username, first_name,
                 last_name, email, is_staff, is_active, date_joined, display_name,
                 preferred_language)
             SELECT u, '!', false, 'u' || u, '', '', '', false, true, now(),
                    CASE WHEN u <= {workers} THEN '网格员' || u ELSE '居民' || u END, ''
             FROM generate_series(1, {workers + residents_with_points}) u;
-            SELECT setval(pg_get_serial_sequence('{t['User']}', 'id'),
-                          {workers + residents_with_points})"""),
-        ("grid assignments", f"""
-            INSERT INTO {t['GridAssignment']} (grid_id, worker_id, started_at)
-            SELECT w, w, now() - (random() * 400 || ' days')::interval
-            FROM generate_series(1, {workers}) w"""),
-        ("categories", f"""
-            INSERT INTO {t['Category']} (id, code, name_zh, name_en, description,
+            SELECT setval(pg_get_serial_sequence('{t["User"]}', 'id'),
+                          {workers + residents_with_points})""",
+        ),
+        (
+            "grid assignments",
+            f"""
+            INSERT INTO {t["GridAssignment"]} (grid_id, worker_id, started_at)
+            SELECT w, w, now() - interval '1 day' * (random() * 400)
+            FROM generate_series(1, {workers}) w""",
+        ),
+        (
+            "categories",
+            f"""
+            INSERT INTO {t["Category"]} (id, code, name_zh, name_en, description,
                 default_risk_colour, default_is_major, hours_red, hours_orange, hours_yellow,
                 hours_blue, hours_major, attributes, is_active)
             SELECT c, 'cat-' || c, '类别' || c, 'Category ' || c, '', 'yellow', false,
                    24, 72, 168, 336, 24, '[]', true
-            FROM generate_series(1, 12) c"""),
+            FROM generate_series(1, 12) c""",
+        ),
         ("hazards", _hazards_sql(t, grids, workers, hazards)),
-        ("points ledger", f"""
-            INSERT INTO {t['Account']} (user_id, balance, leaderboard_opt_in, updated_at)
+        (
+            "points ledger",
+            f"""
+            INSERT INTO {t["Account"]} (user_id, balance, leaderboard_opt_in, updated_at)
             SELECT u, 30, false, now()
             FROM generate_series({workers + 1}, {workers + residents_with_points}) u;
-            INSERT INTO {t['LedgerEntry']} (account_id, kind, amount, balance_after, reason,
+            INSERT INTO {t["LedgerEntry"]} (account_id, kind, amount, balance_after, reason,
                                             source, created_at)
             SELECT a.id, k.kind, k.amount, 30, '', 'bench:' || a.id || ':' || k.kind,
-                   now() - (random() * 364 || ' days')::interval
-            FROM {t['Account']} a
-            CROSS JOIN (VALUES ('earn', 50), ('redeem', -20)) AS k(kind, amount)"""),
+                   now() - interval '1 day' * (random() * 364)
+            FROM {t["Account"]} a
+            CROSS JOIN (VALUES ('earn', 50), ('redeem', -20)) AS k(kind, amount)""",
+        ),
     ]
 
 
 def _hazards_sql(t: dict[str, str], grids: int, workers: int, hazards: int) -> str:
     """Hazards over 52 weeks: statuses near the pilots' mix, times that vary by hazard."""
     return f"""
-        INSERT INTO {t['Hazard']} (number, category_id, description, lat, lng, address,
+        INSERT INTO {t["Hazard"]} (number, category_id, description, lat, lng, address,
             community_id, grid_id, is_major, risk_colour, source, reporter_id, assignee_id,
             status, reject_reason, due_at, escalation_level, escalated_at, fingerprint,
             attribute_values, me_too_count, version, created_at, updated_at, assigned_at,
@@ -155,12 +176,12 @@ def _hazards_sql(t: dict[str, str], grids: int, workers: int, hazards: int) -> s
                CASE WHEN status IN ('assigned','rectifying') AND r2 < 0.2
                     THEN created + interval '73 hours' END,
                'bench', '{{}}', 0, 1, created, created,
-               CASE WHEN status <> 'reported' THEN created + (r2 * 30 || ' hours')::interval END,
-               CASE WHEN status = 'closed' THEN created + (r2 * 120 || ' hours')::interval END
+               CASE WHEN status <> 'reported' THEN created + interval '1 hour' * (r2 * 30) END,
+               CASE WHEN status = 'closed' THEN created + interval '1 hour' * (r2 * 120) END
         FROM (
             SELECT n, 1 + (random() * ({grids} - 1))::int AS g, random() AS r,
                    random() AS r2,
-                   now() - (random() * 364 * 24 || ' hours')::interval AS created,
+                   now() - interval '1 hour' * (random() * 364 * 24) AS created,
                    CASE WHEN random() < 0.86 THEN 'closed'
                         ELSE (ARRAY['reported','assigned','rectifying',
                                     'awaiting_verification','rejected','reported'])

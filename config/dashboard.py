@@ -120,7 +120,10 @@ class DashboardFilters:
 
     def link_params(self) -> dict[str, str]:
         """The filters as the admin lists read them (see each app's list filters)."""
-        params = {"created_from": self.date_from.isoformat(), "created_to": self.date_to.isoformat()}
+        params = {
+            "created_from": self.date_from.isoformat(),
+            "created_to": self.date_to.isoformat(),
+        }
         if self.places.community_id:
             params["community__id__exact"] = str(self.places.community_id)
         elif self.places.district_id:

@@ -13,9 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from import_export.formats.base_formats import CSV, XLSX
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import CSV, XLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

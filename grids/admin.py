@@ -199,7 +199,9 @@ class ScopedImportMixin(ImportExportMixin):
 
     to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
 
-    def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def get_resource_kwargs(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
         return {"user": request.user}
 
 

@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from config.dashboard import Block, DashboardFilters, Figure, Panel, Places, Trend, admin_link
 from grids.models import Building, Community, District, Grid, GridAssignment
-from grids.selectors import user_is_administrator, user_managed_district_ids
-from grids.selectors import user_staff_communities
+from grids.selectors import user_is_administrator, user_managed_district_ids, user_staff_communities
 from grids.selectors.coverage import RESIDENTS_PER_WORKER_STANDARD
 
 # Past this many, the community list waits until a district is chosen.
@@ -43,7 +42,11 @@ def dashboard_places(
         chosen = chosen.filter(pk=community_id)
     whole_city = user_is_administrator(user) and not district_id and not community_id
     listed = scope.filter(district_id=district_id) if district_id else scope
-    communities = list(listed.order_by("code").values_list("pk", "name", "district_id")[: COMMUNITY_CHOICES_MAX + 1])
+    communities = list(
+        listed.order_by("code").values_list("pk", "name", "district_id")[
+            : COMMUNITY_CHOICES_MAX + 1
+        ]
+    )
     if len(communities) > COMMUNITY_CHOICES_MAX:
         communities = []
     return Places(
@@ -59,9 +62,7 @@ def coverage_blocks(filters: DashboardFilters) -> list[Block]:
     """Residents per worker against 500 and grids without a worker, now and by week."""
     grids = Grid.objects.filter(filters.community_q(), is_active=True)
     covered = GridAssignment.objects.filter(grid=OuterRef("pk"), ended_at__isnull=True)
-    now = grids.aggregate(
-        grids=Count("pk"), covered=Count("pk", filter=Q(Exists(covered)))
-    )
+    now = grids.aggregate(grids=Count("pk"), covered=Count("pk", filter=Q(Exists(covered))))
     residents = (
         Building.objects.filter(filters.community_q()).aggregate(total=Sum("residents"))["total"]
         or 0
@@ -74,7 +75,8 @@ def coverage_blocks(filters: DashboardFilters) -> list[Block]:
         Figure(
             label=_("Residents per grid worker"),
             value="—" if per_worker is None else f"{per_worker:,}",
-            target=_("≤ %(standard)d (study standard)") % {"standard": RESIDENTS_PER_WORKER_STANDARD},
+            target=_("≤ %(standard)d (study standard)")
+            % {"standard": RESIDENTS_PER_WORKER_STANDARD},
             meets=None if per_worker is None else per_worker <= RESIDENTS_PER_WORKER_STANDARD,
             trend=Trend(
                 filters.weeks,
@@ -107,7 +109,8 @@ def _workers_by_week(filters: DashboardFilters) -> list[int]:
     ).aggregate(
         **{
             f"w{index}": Count(
-                "pk", filter=Q(started_at__lte=end) & (Q(ended_at__isnull=True) | Q(ended_at__gt=end))
+                "pk",
+                filter=Q(started_at__lte=end) & (Q(ended_at__isnull=True) | Q(ended_at__gt=end)),
             )
             for index, end in enumerate(ends)
         }

@@ -82,7 +82,9 @@ class CheckedImport(resources.ModelResource):
         """Per-row errors under the file's own column headers."""
         by_column: dict[str, list[str]] = {}
         for error in errors:
-            by_column.setdefault(self.headers.get(error.field, error.field), []).append(error.reason)
+            by_column.setdefault(self.headers.get(error.field, error.field), []).append(
+                error.reason
+            )
         raise ValidationError(by_column)
 
     def write_back(self, row: Any, values: dict[str, Any]) -> None:
@@ -132,7 +134,9 @@ class ResidentCountResource(CheckedImport):
     """Only the resident count of buildings already stored (after a census, say)."""
 
     headers = RESIDENT_COUNT_HEADERS
-    community = _field("community", RESIDENT_COUNT_HEADERS, widgets.ForeignKeyWidget(Community, "code"))
+    community = _field(
+        "community", RESIDENT_COUNT_HEADERS, widgets.ForeignKeyWidget(Community, "code")
+    )
     name = _field("name", RESIDENT_COUNT_HEADERS)
     residents = _field("residents", RESIDENT_COUNT_HEADERS, widgets.IntegerWidget())
 
@@ -196,9 +200,10 @@ class EnterpriseResource(CheckedImport):
         if errors or checked is None:
             self.reject(errors)
             return
-        self.write_back(row, {
-            name: getattr(checked, name) for name in ENTERPRISE_HEADERS if name != "community"
-        } | {"community": checked.community_code, "is_blacklisted": "1" if checked.is_blacklisted else "0"})  # fmt: skip
+        values = {name: getattr(checked, name) for name in ENTERPRISE_HEADERS}
+        values["community"] = checked.community_code
+        values["is_blacklisted"] = "1" if checked.is_blacklisted else "0"
+        self.write_back(row, values)
 
     def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         # The enterprise's grid, as the import command finds it: the nearest building's.

@@ -269,7 +269,7 @@ def _worker_table(filters: DashboardFilters) -> Table:
         .filter(grid__isnull=False)
         .values("grid_id")
         .annotate(**{k: v for k, v in _counts().items() if not k.startswith("to_")})
-        .filter(gridded__gte=WORKER_MIN_HAZARDS)
+        .filter(gridded__gte=WORKER_MIN_HAZARDS)  # type: ignore[misc]  # an annotation
         .annotate(missed=Cast("by_others", FloatField()) / Cast("gridded", FloatField()))
         .order_by("-missed", "grid_id")[:WORKER_ROWS]
     )
@@ -289,7 +289,11 @@ def _worker_table(filters: DashboardFilters) -> Table:
     return Table(
         title=_("Workers to look at first (most hazards found by others)"),
         columns=[
-            _("Worker"), _("Grid"), _("Hazards"), _("Valid reports"), _("On time"),
+            _("Worker"),
+            _("Grid"),
+            _("Hazards"),
+            _("Valid reports"),
+            _("On time"),
             _("Missed"),
         ],  # fmt: skip
         rows=body,

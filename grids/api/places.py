@@ -17,11 +17,11 @@ from grids.filters import BuildingFilter, CommunityFilter, EnterpriseFilter, Gri
 from grids.models import Building, Community, District, Enterprise, Grid, RiskColour
 from grids.selectors import locate
 from grids.selectors.places import (
+    ALL_COMMUNITIES,
     building_list,
     community_list,
     district_list,
     enterprise_list,
-    ALL_COMMUNITIES,
     grid_list,
     grid_worker,
     grid_worker_name,

@@ -106,13 +106,13 @@ class CreatedRangeFilter(admin.ListFilter):
                 value = params.pop(name)
                 self.used_parameters[name] = value[-1] if isinstance(value, list) else value
 
-    def expected_parameters(self) -> list[str]:
+    def expected_parameters(self) -> list[str | None]:
         return list(self.parameters)
 
     def has_output(self) -> bool:
         return True  # the changelist applies only filters that have output
 
-    def choices(self, changelist: Any) -> list[dict[str, Any]]:
+    def choices(self, changelist: Any) -> Any:
         start, end = (self.used_parameters.get(name) for name in self.parameters)
         shown = [
             {
@@ -240,7 +240,7 @@ class HazardAdmin(ExportMixin, admin.ModelAdmin):
         assignable, _rule = SERVICE_STEPS["assign"]
         done, skipped = 0, []
         for hazard in queryset.order_by("created_at", "pk"):
-            worker_id = workers.get(hazard.grid_id)
+            worker_id = workers.get(hazard.grid_id) if hazard.grid_id else None
             reason = self._cannot_assign(hazard, worker_id, assignable)
             if reason is None:
                 try:

@@ -26,13 +26,13 @@ from inspections.models import (
     PhotoStage,
 )
 
-RISK_COLOURS = {
+RISK_COLOURS: dict[str, str] = {
     RiskColour.RED: "#c62828",
     RiskColour.ORANGE: "#ef6c00",
     RiskColour.YELLOW: "#f9a825",
     RiskColour.BLUE: "#1565c0",
 }
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     HazardStatus.REPORTED: "#6a1b9a",
     HazardStatus.ASSIGNED: "#1565c0",
     HazardStatus.RECTIFYING: "#ef6c00",
@@ -64,7 +64,7 @@ def risk_badge(colour: str, *, short: bool = False) -> SafeString:
     )
 
 
-def status_badge(hazard: Hazard, *, now: Any = None) -> SafeString:
+def status_badge(hazard: Hazard) -> SafeString:
     colour = STATUS_COLOURS.get(hazard.status, "#444")
     text = hazard.get_status_display()
     return format_html('<span class="sg-status" style="--sg-status:{}">{}</span>', colour, text)

@@ -40,7 +40,7 @@ class ReadOnlyMixin:
 
 class LedgerEntryInline(ReadOnlyMixin, admin.TabularInline):
     model = LedgerEntry
-    fields = readonly_fields = ["when", "kind", "amount", "balance_after", "reason", "by"]
+    fields = readonly_fields = ("when", "kind", "amount", "balance_after", "reason", "by")
     ordering = ["-id"]
     extra = 0
     show_change_link = False
@@ -79,7 +79,7 @@ class AccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["user__display_name", "user__phone", "user__username"]
     search_help_text = _("Name, full phone number or username")
     list_select_related = ["user"]
-    fields = readonly_fields = ["holder", "phone", "balance", "leaderboard_opt_in", "updated"]
+    fields = readonly_fields = ("holder", "phone", "balance", "leaderboard_opt_in", "updated")
     inlines = [LedgerEntryInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
@@ -99,9 +99,7 @@ class AccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return local_short(account.updated_at)
 
     def get_urls(self) -> list[Any]:
-        adjust = path(
-            "adjust/", self.admin_site.admin_view(self.adjust_view), name="points_adjust"
-        )
+        adjust = path("adjust/", self.admin_site.admin_view(self.adjust_view), name="points_adjust")
         return [adjust, *super().get_urls()]
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:

@@ -79,8 +79,10 @@ class RewardAdmin(admin.ModelAdmin):
         mine = staff_reward_list(user=request.user).values("pk")
         return super().get_queryset(request).filter(pk__in=mine).prefetch_related("communities")
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
 
         class ScopedRewardForm(form):  # type: ignore[misc, valid-type]
             def __init__(self, *args: Any, **inner: Any) -> None:
@@ -218,7 +220,7 @@ class VoucherAdmin(ExportMixin, admin.ModelAdmin):
             "may_fulfil": voucher is not None
             and counter_may_fulfil(user=request.user, voucher=voucher),
             "recent": staff_voucher_list(user=request.user)
-            .filter(status=VoucherStatus.FULFILLED, fulfilled_by=request.user)
+            .filter(status=VoucherStatus.FULFILLED, fulfilled_by_id=request.user.pk)
             .order_by("-fulfilled_at")[:10],
         }
         return TemplateResponse(request, "admin/points/counter.html", context)

@@ -90,7 +90,9 @@ def test_staff_cannot_import_into_another_community(db: None) -> None:
     client = signed_in(make_staff(CommunityFactory(code="MINE")))
 
     html = preview(
-        client, "building", csv_file("社区编码,楼栋名称,纬度,经度,居民人数\nTHEIRS,1号楼,32.06,118.79,10\n")
+        client,
+        "building",
+        csv_file("社区编码,楼栋名称,纬度,经度,居民人数\nTHEIRS,1号楼,32.06,118.79,10\n"),
     ).content.decode()
 
     assert "no community you serve has the code THEIRS" in html
@@ -118,7 +120,9 @@ def test_enterprises_from_excel_with_chinese_headers(db: None) -> None:
     BuildingFactory(community=community, grid=grid, lat=32.06, lng=118.79)
     book = Workbook()
     sheet = book.active
-    sheet.append(["社区编码", "名称", "场所类型", "纬度", "经度", "风险等级", "黑名单", "黑名单原因"])
+    sheet.append(
+        ["社区编码", "名称", "场所类型", "纬度", "经度", "风险等级", "黑名单", "黑名单原因"]
+    )
     sheet.append(["MY-01", "老王饭店", "restaurant", 32.0601, 118.7901, "橙", "否", ""])
     sheet.append(["MY-01", "黑作坊", "factory", 32.0602, 118.7902, "红", "是", ""])
     content = io.BytesIO()
@@ -137,7 +141,9 @@ def test_enterprise_import_finds_the_grid_like_the_command(db: None) -> None:
     grid = GridFactory(community=community)
     BuildingFactory(community=community, grid=grid, lat=32.06, lng=118.79)
     client = signed_in(make_staff(community))
-    upload = csv_file("社区编码,名称,场所类型,纬度,经度,风险等级\nMY-01,老王饭店,restaurant,32.0601,118.7901,橙\n")
+    upload = csv_file(
+        "社区编码,名称,场所类型,纬度,经度,风险等级\nMY-01,老王饭店,restaurant,32.0601,118.7901,橙\n"
+    )
 
     confirm(client, "enterprise", preview(client, "enterprise", upload))
 

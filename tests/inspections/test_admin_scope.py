@@ -3,9 +3,8 @@ page: list, change view, step, bulk action, autocomplete, export and dashboard."
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -100,9 +99,11 @@ def test_export(city, a_hazard) -> None:
 
 def test_dashboard(city, a_hazard) -> None:
     mine = signed_in(city.staff).get("/admin/dashboard/").content.decode()
-    theirs = signed_in(city.other_staff).get(
-        "/admin/dashboard/", {"community": city.community.pk}
-    ).content.decode()
+    theirs = (
+        signed_in(city.other_staff)
+        .get("/admin/dashboard/", {"community": city.community.pk})
+        .content.decode()
+    )
 
     assert "1 reported" in mine.replace("(", " ").replace(")", " ")
     assert "0 reported" in theirs.replace("(", " ").replace(")", " ")
@@ -170,5 +171,7 @@ def test_points_adjustment_of_another_communitys_resident(city) -> None:
         "/admin/points/account/adjust/", {"resident": "13800001234", "amount": 50, "note": "奖励"}
     )
 
-    assert "No resident of your communities has this number or username." in response.content.decode()
+    assert (
+        "No resident of your communities has this number or username." in response.content.decode()
+    )
     assert Account.objects.get(user=resident).balance == 10

@@ -34,6 +34,7 @@ from tests.inspections.factories import CategoryFactory, jpeg_bytes, upload
 from tests.points.factories import RewardFactory, give_points
 
 HERE = (32.06, 118.79)
+DETAILS = {"floor": 3, "blocked": "fully", "items": ["bikes", "boxes"]}
 
 
 @dataclass
@@ -64,10 +65,11 @@ def build_desk() -> Desk:
         code="fire-exit", name_zh="消防通道堵塞", name_en="Blocked exit", attributes=ATTRIBUTES
     )
     bikes = CategoryFactory(code="e-bike", name_zh="电动车违规充电", name_en="E-bike charging")
+    home = grids[0].buildings.first()
     residents = [
-        UserFactory(display_name=name, phone=f"1380000{n:04d}", home_building=grids[0].buildings.first())
+        UserFactory(display_name=name, phone=f"1380000{n:04d}", home_building=home)
         for n, name in enumerate(["李大爷", "赵阿姨", "孙先生", "周女士"])
-    ]  # fmt: skip
+    ]
     hazards = []
     now = timezone.now()
     for n in range(14):
@@ -79,7 +81,7 @@ def build_desk() -> Desk:
             lat=HERE[0] + 0.002 * (n % 3),
             lng=HERE[1] + 0.0001 * n,
             address=f"梅园新村{n % 3 + 1}号楼{n % 6 + 1}单元",
-            attributes={"floor": 3, "blocked": "fully", "items": ["bikes", "boxes"]} if n % 2 else {},
+            attributes=DETAILS if n % 2 else {},
             client_uuid=None,
         )  # fmt: skip
         hazards.append(result.hazard)
@@ -108,5 +110,10 @@ def _move(hazard: Hazard, staff: User, worker: User, *, fix: bool) -> None:
     if not fix:
         return
     hazard_start_rectification(user=worker, hazard_id=hazard.pk, version=version + 1)
-    photo_add(user=worker, hazard_id=hazard.pk, stage="rectified", upload=upload(jpeg_bytes(colour=(40, 160, 60))))
+    photo_add(
+        user=worker,
+        hazard_id=hazard.pk,
+        stage="rectified",
+        upload=upload(jpeg_bytes(colour=(40, 160, 60))),
+    )
     hazard_submit_fix(user=worker, hazard_id=hazard.pk, version=version + 2, note="纸箱已清走")

@@ -34,7 +34,9 @@ def fits_the_window(page: Any) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_hazard_page_shows_the_work_and_assigns(live_server: Any, desk: Any, desk_city: Desk) -> None:
+def test_hazard_page_shows_the_work_and_assigns(
+    live_server: Any, desk: Any, desk_city: Desk
+) -> None:
     sign_in(desk, live_server.url)
     hazard = desk_city.fresh
 
@@ -60,7 +62,8 @@ def test_hazard_awaiting_verification_shows_photos_by_stage(
     images = desk.locator(".sg-photos img")
     images.first.wait_for()
     loaded = desk.evaluate(
-        "[...document.querySelectorAll('.sg-photos img')].every(i => i.complete && i.naturalWidth > 0)"
+        "[...document.querySelectorAll('.sg-photos img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
     )
     text = desk.locator("#content-main").inner_text()
     screenshot(desk, "hazard-page-awaiting-verification")
