@@ -198,10 +198,9 @@ class HazardAdmin(ExportMixin, admin.ModelAdmin):
 
     @admin.display(description=_("risk"), ordering="risk_colour")
     def risk(self, hazard: Hazard) -> str:
-        major = (
-            format_html(' <b class="sg-major">{}</b>', gettext("major")) if hazard.is_major else ""
-        )
-        return format_html("{}{}", risk_badge(hazard.risk_colour), major)
+        major = gettext("major") if hazard.is_major else ""
+        shown = format_html(' <b class="sg-major">{}</b>', major) if major else ""
+        return format_html("{}{}", risk_badge(hazard.risk_colour, short=True), shown)
 
     @admin.display(description=_("grid"), ordering="grid__name")
     def grid_name(self, hazard: Hazard) -> str:

@@ -31,7 +31,12 @@ def sign_in(page: Any, base: str, username: str = "staff") -> None:
 
 
 def fits_the_window(page: Any) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    """Nothing wider than the window, and no list scrolled sideways inside its box."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth && "
+        "[...document.querySelectorAll('#changelist .results')]"
+        ".every(box => box.scrollWidth <= box.clientWidth)"
+    )
 
 
 def test_hazard_page_shows_the_work_and_assigns(
