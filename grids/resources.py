@@ -200,7 +200,9 @@ class EnterpriseResource(CheckedImport):
         if errors or checked is None:
             self.reject(errors)
             return
-        values = {name: getattr(checked, name) for name in ENTERPRISE_HEADERS}
+        values = {
+            name: getattr(checked, name) for name in ENTERPRISE_HEADERS if name != "community"
+        }
         values["community"] = checked.community_code
         values["is_blacklisted"] = "1" if checked.is_blacklisted else "0"
         self.write_back(row, values)
