@@ -49,7 +49,9 @@ def _counts() -> dict[str, Any]:
     """Conditional counts shared by the totals and the weekly query."""
     ended_without_work = Q(status__in=[S.REJECTED, S.DUPLICATE])
     closed = Q(status=S.CLOSED)
-    workers = GridAssignment.objects.filter(ended_at__isnull=True).values("worker_id")
+    # A grid's hazard with an assignee is its worker's work: a per-row subquery asking
+    # whether the assignee covers a grid costs more than the rest of the figures together.
+    by_grid_worker = Q(grid__isnull=False, assignee__isnull=False)
     patrol = Q(source=HazardSource.PATROL)
     return {
         "reported": Count("pk"),
@@ -60,9 +62,9 @@ def _counts() -> dict[str, Any]:
         "patrol_valid": Count("pk", filter=patrol & ~ended_without_work),
         "gridded": Count("pk", filter=Q(grid__isnull=False) & ~Q(source=HazardSource.STAFF)),
         "by_others": Count("pk", filter=Q(grid__isnull=False, source__in=FOUND_BY_OTHERS)),
-        "worker_closed": Count("pk", filter=closed & Q(assignee_id__in=workers)),
+        "worker_closed": Count("pk", filter=closed & by_grid_worker),
         "worker_on_time": Count(
-            "pk", filter=closed & Q(assignee_id__in=workers, closed_at__lte=F("due_at"))
+            "pk", filter=closed & by_grid_worker & Q(closed_at__lte=F("due_at"))
         ),
         "to_assignment": Median(HoursBetween("created_at", "assigned_at")),
         "to_closure": Median(HoursBetween("created_at", "closed_at"), filter=closed),
@@ -74,7 +76,16 @@ def _in_range(filters: DashboardFilters) -> QuerySet[Hazard]:
 
 
 def _totals(filters: DashboardFilters) -> dict[str, Any]:
-    return filters.memo("inspections.totals", lambda: _in_range(filters).aggregate(**_counts()))
+    """The range's counts (sums of the weekly rows) and medians (one query of their own)."""
+
+    def compute() -> dict[str, Any]:
+        medians = {k: v for k, v in _counts().items() if k.startswith("to_")}
+        totals = _in_range(filters).aggregate(**medians)
+        for key in (k for k in _counts() if not k.startswith("to_")):
+            totals[key] = sum(row[key] for row in _weekly(filters).values())
+        return totals
+
+    return filters.memo("inspections.totals", compute)
 
 
 def closed_loop_blocks(filters: DashboardFilters) -> list[Block]:
