@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from config.api.errors import Conflict
+from grids.display import local_minute, mask_phone, person_name
 from grids.models import (
     Building,
     Community,
@@ -39,11 +40,16 @@ class RoleGrantInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "display_name", "phone", "is_staff", "is_active", "date_joined"]
+    list_display = ["username", "display_name", "masked_phone", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "phone", "email"]
     list_filter = ["is_staff", "is_active", "role_grants__role", "preferred_language"]
     inlines = [RoleGrantInline]
     autocomplete_fields = ["home_building"]
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, user: User) -> str:
+        return mask_phone(user.phone) if user.phone else "—"
+
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (
@@ -219,12 +225,32 @@ class BuildingAdmin(ScopedImportMixin, CommunityScopedAdmin):
 class GridAssignmentAdmin(CommunityScopedAdmin):
     community_path = "grid__community"
 
-    list_display = ["grid", "worker", "started_at", "ended_at", "assigned_by", "ended_by"]
+    list_display = ["grid", "worker_name", "started", "ended", "assigned_by_name", "ended_by_name"]
     list_filter = [("ended_at", admin.EmptyFieldListFilter), "grid__community__district"]
     search_fields = ["grid__code", "worker__username", "worker__display_name"]
     list_select_related = ["grid", "worker", "assigned_by", "ended_by"]
     autocomplete_fields = ["grid", "worker"]
     readonly_fields = ["assigned_by", "ended_by"]
+
+    @admin.display(description=_("worker"), ordering="worker__display_name")
+    def worker_name(self, assignment: GridAssignment) -> str:
+        return person_name(assignment.worker)
+
+    @admin.display(description=_("started at"), ordering="started_at")
+    def started(self, assignment: GridAssignment) -> str:
+        return local_minute(assignment.started_at)
+
+    @admin.display(description=_("ended at"), ordering="ended_at")
+    def ended(self, assignment: GridAssignment) -> str:
+        return local_minute(assignment.ended_at)
+
+    @admin.display(description=_("assigned by"))
+    def assigned_by_name(self, assignment: GridAssignment) -> str:
+        return person_name(assignment.assigned_by)
+
+    @admin.display(description=_("ended by"))
+    def ended_by_name(self, assignment: GridAssignment) -> str:
+        return person_name(assignment.ended_by)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:

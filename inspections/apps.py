@@ -36,4 +36,6 @@ class InspectionsConfig(AppConfig):
                 "inspections.view_inspection",
             },
         )
+        # District managers read the dashboard and the hazard lists its figures link to.
+        role_permissions_add(Role.DISTRICT_MANAGER, {"inspections.view_hazard"})
         register_demo_step(DemoStep(key="inspections.hazards", run=_build_demo_hazards, order=20))

@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from config.dashboard import Figure, Table, dashboard_filters, week_start
 from grids.dashboard import coverage_blocks
+from grids.models import Role
+from grids.services import role_grant
 from inspections.dashboard import closed_loop_blocks, worker_blocks
 from inspections.models import Hazard
 from points.dashboard import points_blocks
 from points.services import reward_redeem
-from tests.factories import BuildingFactory, GridFactory, UserFactory
+from tests.factories import BuildingFactory, DistrictFactory, GridFactory, UserFactory
 from tests.points.factories import RewardFactory, give_points, make_resident
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,20 @@ def test_points_figures_are_only_the_readers_residents(city) -> None:
 
     assert mine["Points issued"].value == "150"
     assert mine["Points redeemed"].value == "100"
+
+
+def test_a_district_manager_reads_their_districts_figures_and_rows(city, hazards) -> None:
+    manager = UserFactory(is_staff=True)
+    role_grant(user=manager, role=Role.DISTRICT_MANAGER, district=city.community.district)
+    outsider = UserFactory(is_staff=True)
+    role_grant(user=outsider, role=Role.DISTRICT_MANAGER, district=DistrictFactory())
+    client = Client()
+    client.force_login(manager)
+
+    mine = figures(closed_loop_blocks(filters_for(manager)))
+    theirs = figures(closed_loop_blocks(filters_for(outsider)))
+    listing = client.get(mine["Closure rate"].link)
+
+    assert mine["Closure rate"].value == "50.0%" and theirs["Closure rate"].value == "—"
+    assert listing.status_code == 200
+    assert hazards["h1"].number in listing.content.decode()
