@@ -1,6 +1,7 @@
 """The staff workbench (Django admin, dashboard) in headless Chromium at 1366x768.
 
-The browser fixtures are the field app's (one Chromium per session); screenshots go to
+The Chromium fixture is the field app's (``make test`` runs these tests in a process of
+their own: one Playwright per process); screenshots go to
 ``SAFEGRID_SCREENSHOTS`` (default: the git-ignored ``screenshots/`` folder) so a person
 can look at what the tests saw.
 """
