@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
 from config.api.errors import Conflict
+from config.exports import ReadableExportMixin
 from grids.display import local_short, person_name
 from grids.models import GridAssignment
 from inspections import services
@@ -150,9 +150,8 @@ def _local_midnight(value: Any, days_after: int) -> datetime:
 
 
 @admin.register(Hazard)
-class HazardAdmin(ExportMixin, admin.ModelAdmin):
+class HazardAdmin(ReadableExportMixin, admin.ModelAdmin):
     resource_classes = [HazardResource]
-    to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
     change_list_template = "admin/inspections/hazard/change_list.html"
     list_display = [
         "number", "category_name", "status_words", "risk", "grid_name", "assignee_name",

@@ -14,8 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
+from config.exports import ReadableExportMixin
 from grids.display import local_short, mask_phone, person_name
 from points.admin.exports import LedgerEntryResource
 from points.models import Account, LedgerEntry
@@ -155,9 +155,8 @@ class AccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyMixin, ReadableExportMixin, admin.ModelAdmin):
     resource_classes = [LedgerEntryResource]
-    to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
     list_display = ["when", "holder", "kind", "amount", "balance_after", "reason", "by"]
     list_filter = ["kind", "created_at"]
     search_fields = ["account__user__display_name", "account__user__phone", "reason", "source"]

@@ -15,9 +15,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
 from config.api.errors import Conflict
+from config.exports import ReadableExportMixin
 from grids.display import local_minute, local_short, person_label, person_name
 from grids.models import Community
 from grids.selectors import user_is_administrator, user_staff_communities
@@ -122,9 +122,8 @@ class CounterForm(forms.Form):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ExportMixin, admin.ModelAdmin):
+class VoucherAdmin(ReadableExportMixin, admin.ModelAdmin):
     resource_classes = [VoucherResource]
-    to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
     list_display = ["code", "reward", "holder", "status", "cost", "created", "expires"]
     list_filter = ["status", ("reward", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "user__display_name", "user__phone"]
