@@ -102,6 +102,7 @@ def grid_worker(hazard: Hazard) -> User | None:
 
 class AssignForm(OptionalNoteForm):
     assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int)
+    field_order = ["assignee", "note"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
