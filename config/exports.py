@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from import_export import fields
 from import_export.admin import ExportMixin
 from import_export.forms import SelectableFieldsExportForm
+
+
+def export_column(label: Any, method: str) -> fields.Field:
+    """A read-only export column with a translated header, filled by ``method``."""
+    return fields.Field(column_name=label, dehydrate_method=method, readonly=True)
 
 
 class HeaderLabelledExportForm(SelectableFieldsExportForm):

@@ -5,37 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import resources
 
+from config.exports import export_column
 from grids.display import local_minute, person_name
 from grids.models import RiskColour
 from inspections.models import Hazard, HazardSource
 
 
-def _column(label: Any, method: str) -> fields.Field:
-    return fields.Field(column_name=label, dehydrate_method=method, readonly=True)
-
-
 class HazardResource(resources.ModelResource):
     """One row per hazard, as a staff member reads the list (never the reporter's phone)."""
 
-    number = _column(_("number"), "dehydrate_number")
-    category = _column(_("category"), "dehydrate_category")
-    status = _column(_("status"), "dehydrate_status")
-    risk = _column(_("risk grade"), "dehydrate_risk")
-    major = _column(_("major hazard"), "dehydrate_major")
-    source = _column(_("source"), "dehydrate_source")
-    district = _column(_("district"), "dehydrate_district")
-    community = _column(_("community"), "dehydrate_community")
-    grid = _column(_("grid"), "dehydrate_grid")
-    address = _column(_("address"), "dehydrate_address")
-    description = _column(_("description"), "dehydrate_description")
-    reporter = _column(_("reporter"), "dehydrate_reporter")
-    assignee = _column(_("assignee"), "dehydrate_assignee")
-    reported_at = _column(_("reported at"), "dehydrate_reported_at")
-    due_at = _column(_("deadline"), "dehydrate_due_at")
-    closed_at = _column(_("closed at"), "dehydrate_closed_at")
-    escalation_level = _column(_("escalation level"), "dehydrate_escalation_level")
+    number = export_column(_("number"), "dehydrate_number")
+    category = export_column(_("category"), "dehydrate_category")
+    status = export_column(_("status"), "dehydrate_status")
+    risk = export_column(_("risk grade"), "dehydrate_risk")
+    major = export_column(_("major hazard"), "dehydrate_major")
+    source = export_column(_("source"), "dehydrate_source")
+    district = export_column(_("district"), "dehydrate_district")
+    community = export_column(_("community"), "dehydrate_community")
+    grid = export_column(_("grid"), "dehydrate_grid")
+    address = export_column(_("address"), "dehydrate_address")
+    description = export_column(_("description"), "dehydrate_description")
+    reporter = export_column(_("reporter"), "dehydrate_reporter")
+    assignee = export_column(_("assignee"), "dehydrate_assignee")
+    reported_at = export_column(_("reported at"), "dehydrate_reported_at")
+    due_at = export_column(_("deadline"), "dehydrate_due_at")
+    closed_at = export_column(_("closed at"), "dehydrate_closed_at")
+    escalation_level = export_column(_("escalation level"), "dehydrate_escalation_level")
 
     class Meta:
         model = Hazard

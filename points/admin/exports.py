@@ -5,27 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import resources
 
+from config.exports import export_column
 from grids.display import local_minute, mask_phone, person_name
 from points.models import LedgerEntry, Voucher
 
 
-def _column(label: Any, method: str) -> fields.Field:
-    return fields.Field(column_name=label, dehydrate_method=method, readonly=True)
-
-
 class VoucherResource(resources.ModelResource):
-    code = _column(_("code"), "dehydrate_code")
-    reward = _column(_("reward"), "dehydrate_reward")
-    holder = _column(_("holder"), "dehydrate_holder")
-    phone = _column(_("mobile phone"), "dehydrate_phone")
-    status = _column(_("status"), "dehydrate_status")
-    cost = _column(_("cost (points)"), "dehydrate_cost")
-    created = _column(_("created at"), "dehydrate_created")
-    expires = _column(_("expires at"), "dehydrate_expires")
-    fulfilled = _column(_("fulfilled at"), "dehydrate_fulfilled")
-    fulfilled_by = _column(_("fulfilled by"), "dehydrate_fulfilled_by")
+    code = export_column(_("code"), "dehydrate_code")
+    reward = export_column(_("reward"), "dehydrate_reward")
+    holder = export_column(_("holder"), "dehydrate_holder")
+    phone = export_column(_("mobile phone"), "dehydrate_phone")
+    status = export_column(_("status"), "dehydrate_status")
+    cost = export_column(_("cost (points)"), "dehydrate_cost")
+    created = export_column(_("created at"), "dehydrate_created")
+    expires = export_column(_("expires at"), "dehydrate_expires")
+    fulfilled = export_column(_("fulfilled at"), "dehydrate_fulfilled")
+    fulfilled_by = export_column(_("fulfilled by"), "dehydrate_fulfilled_by")
 
     class Meta:
         model = Voucher
@@ -70,15 +67,15 @@ class VoucherResource(resources.ModelResource):
 
 
 class LedgerEntryResource(resources.ModelResource):
-    created = _column(_("created at"), "dehydrate_created")
-    holder = _column(_("account holder"), "dehydrate_holder")
-    phone = _column(_("mobile phone"), "dehydrate_phone")
-    kind = _column(_("kind"), "dehydrate_kind")
-    amount = _column(_("amount"), "dehydrate_amount")
-    balance_after = _column(_("balance after"), "dehydrate_balance_after")
-    reason = _column(_("reason"), "dehydrate_reason")
-    source = _column(_("source"), "dehydrate_source")
-    created_by = _column(_("created by"), "dehydrate_created_by")
+    created = export_column(_("created at"), "dehydrate_created")
+    holder = export_column(_("account holder"), "dehydrate_holder")
+    phone = export_column(_("mobile phone"), "dehydrate_phone")
+    kind = export_column(_("kind"), "dehydrate_kind")
+    amount = export_column(_("amount"), "dehydrate_amount")
+    balance_after = export_column(_("balance after"), "dehydrate_balance_after")
+    reason = export_column(_("reason"), "dehydrate_reason")
+    source = export_column(_("source"), "dehydrate_source")
+    created_by = export_column(_("created by"), "dehydrate_created_by")
 
     class Meta:
         model = LedgerEntry
