@@ -28,6 +28,7 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("hazard_list.py", ["--hazards", "1000000"], True),
     ("photo.py", ["--megapixels", "12"], False),
     ("redemption.py", [], True),
+    ("dashboard.py", ["--residents", "25000000", "--hazards", "1000000"], True),
 ]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import CSV, XLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "django_filters",
+    "import_export",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -194,9 +196,16 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------------
+# django-import-export: importing needs the add permission, exporting the view permission
+# (every admin list is scoped, so an export holds only the reader's rows).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "fieldapp" / "static"]
+STATICFILES_DIRS = [BASE_DIR / "fieldapp" / "static", BASE_DIR / "config" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")

@@ -7,8 +7,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from config.api.errors import Conflict
+from config.exports import HeaderLabelledExportForm
+from grids.display import local_minute, mask_phone, person_name
 from grids.models import (
     Building,
     Community,
@@ -19,6 +22,7 @@ from grids.models import (
     RoleGrant,
     User,
 )
+from grids.resources import BuildingResource, EnterpriseResource, ResidentCountResource
 from grids.selectors.places import grid_worker_name
 from grids.selectors.users import user_staff_communities
 from grids.services import (
@@ -37,11 +41,16 @@ class RoleGrantInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "display_name", "phone", "is_staff", "is_active", "date_joined"]
+    list_display = ["username", "display_name", "masked_phone", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "phone", "email"]
     list_filter = ["is_staff", "is_active", "role_grants__role", "preferred_language"]
     inlines = [RoleGrantInline]
     autocomplete_fields = ["home_building"]
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, user: User) -> str:
+        return mask_phone(user.phone) if user.phone else "—"
+
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (
@@ -147,10 +156,31 @@ class CommunityAdmin(CommunityScopedAdmin):
             )
 
 
+class CoveredFilter(admin.SimpleListFilter):
+    title = _("worker")
+    parameter_name = "covered"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Has a worker")), ("no", _("No worker"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Grid]) -> QuerySet[Grid]:
+        active = GridAssignment.objects.filter(ended_at__isnull=True).values("grid_id")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=active)
+        if self.value() == "no":
+            return queryset.filter(is_active=True).exclude(pk__in=active)
+        return queryset
+
+
 @admin.register(Grid)
 class GridAdmin(CommunityScopedAdmin):
     list_display = ["code", "name", "community", "population", "worker", "is_active"]
-    list_filter = ["is_active", "community__district"]
+    list_filter = [
+        "is_active",
+        CoveredFilter,
+        ("community__district", admin.RelatedOnlyFieldListFilter),
+        ("community", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["code", "name", "community__name"]
     list_select_related = ["community"]
     autocomplete_fields = ["community"]
@@ -171,8 +201,21 @@ class GridAdmin(CommunityScopedAdmin):
         return grid_worker_name(grid) or "—"
 
 
+class ScopedImportMixin(ImportExportMixin):
+    """Imports checked row by row (``grids.resources``) into the user's own communities."""
+
+    export_form_class = HeaderLabelledExportForm
+    to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
+
+    def get_resource_kwargs(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
+        return {"user": request.user}
+
+
 @admin.register(Building)
-class BuildingAdmin(CommunityScopedAdmin):
+class BuildingAdmin(ScopedImportMixin, CommunityScopedAdmin):
+    resource_classes = [BuildingResource, ResidentCountResource]
     list_display = ["name", "community", "grid", "residents", "lat", "lng"]
     list_filter = ["community__district"]
     search_fields = ["name", "address"]
@@ -184,12 +227,32 @@ class BuildingAdmin(CommunityScopedAdmin):
 class GridAssignmentAdmin(CommunityScopedAdmin):
     community_path = "grid__community"
 
-    list_display = ["grid", "worker", "started_at", "ended_at", "assigned_by", "ended_by"]
+    list_display = ["grid", "worker_name", "started", "ended", "assigned_by_name", "ended_by_name"]
     list_filter = [("ended_at", admin.EmptyFieldListFilter), "grid__community__district"]
     search_fields = ["grid__code", "worker__username", "worker__display_name"]
     list_select_related = ["grid", "worker", "assigned_by", "ended_by"]
     autocomplete_fields = ["grid", "worker"]
     readonly_fields = ["assigned_by", "ended_by"]
+
+    @admin.display(description=_("worker"), ordering="worker__display_name")
+    def worker_name(self, assignment: GridAssignment) -> str:
+        return person_name(assignment.worker)
+
+    @admin.display(description=_("started at"), ordering="started_at")
+    def started(self, assignment: GridAssignment) -> str:
+        return local_minute(assignment.started_at)
+
+    @admin.display(description=_("ended at"), ordering="ended_at")
+    def ended(self, assignment: GridAssignment) -> str:
+        return local_minute(assignment.ended_at)
+
+    @admin.display(description=_("assigned by"))
+    def assigned_by_name(self, assignment: GridAssignment) -> str:
+        return person_name(assignment.assigned_by)
+
+    @admin.display(description=_("ended by"))
+    def ended_by_name(self, assignment: GridAssignment) -> str:
+        return person_name(assignment.ended_by)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
@@ -198,7 +261,8 @@ class GridAssignmentAdmin(CommunityScopedAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(CommunityScopedAdmin):
+class EnterpriseAdmin(ScopedImportMixin, CommunityScopedAdmin):
+    resource_classes = [EnterpriseResource]
     list_display = [
         "name",
         "kind",

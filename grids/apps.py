@@ -16,9 +16,10 @@ class GridsConfig(AppConfig):
     verbose_name = _("Grids, places and people")
 
     def ready(self) -> None:
-        from config.dashboard import register_panel
+        from config.dashboard import register_panel, register_places
         from config.demo import DemoStep, register_demo_step
-        from grids.dashboard import COVERAGE_PANEL
+        from grids.dashboard import COVERAGE_PANEL, dashboard_places
 
+        register_places(dashboard_places)
         register_panel(COVERAGE_PANEL)
         register_demo_step(DemoStep(key="grids.city", run=_build_demo_city, order=10))

@@ -1,46 +1,123 @@
-"""Grid coverage figures for the operations dashboard."""
+"""The dashboard's places (who reads which communities) and the grid coverage panel."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from config.dashboard import Panel
-from grids.selectors.coverage import RESIDENTS_PER_WORKER_STANDARD, Coverage, coverage_report
+from config.dashboard import Block, DashboardFilters, Figure, Panel, Places, Trend, admin_link
+from grids.models import Building, Community, District, Grid, GridAssignment
+from grids.selectors import user_is_administrator, user_managed_district_ids, user_staff_communities
+from grids.selectors.coverage import RESIDENTS_PER_WORKER_STANDARD
 
-
-def coverage_rows(request: HttpRequest) -> list[tuple[Any, Any]]:
-    """The coverage of what the signed-in staff member runs (the city for administrators)."""
-    try:
-        totals = coverage_report(user=request.user).totals
-    except PermissionDenied:
-        return [(_("Coverage"), _("Only community staff and administrators see coverage."))]
-    return _rows(totals)
+# Past this many, the community list waits until a district is chosen.
+COMMUNITY_CHOICES_MAX = 300
 
 
-def _rows(totals: Coverage) -> list[tuple[Any, Any]]:
-    load = totals.worker_load
-    per_worker = totals.residents_per_worker
+def dashboard_places(
+    user: Any, district_id: int | None = None, community_id: int | None = None
+) -> Places:
+    """Staff read their communities, district managers their districts, administrators all.
+
+    A district or community outside that scope narrows it to nothing: the figures are
+    then zero, never someone else's.
+    """
+    if user_is_administrator(user):
+        scope = Community.objects.all()
+    else:
+        scope = Community.objects.filter(
+            Q(pk__in=user_staff_communities(user).values("pk"))
+            | Q(district_id__in=user_managed_district_ids(user))
+        )
+    districts = list(
+        District.objects.filter(pk__in=scope.values("district_id"))
+        .order_by("code")
+        .values_list("pk", "name")
+    )
+    chosen = scope.filter(district_id=district_id) if district_id else scope
+    if community_id:
+        chosen = chosen.filter(pk=community_id)
+    whole_city = user_is_administrator(user) and not district_id and not community_id
+    listed = scope.filter(district_id=district_id) if district_id else scope
+    communities = list(
+        listed.order_by("code").values_list("pk", "name", "district_id")[
+            : COMMUNITY_CHOICES_MAX + 1
+        ]
+    )
+    if len(communities) > COMMUNITY_CHOICES_MAX:
+        communities = []
+    return Places(
+        districts=districts,
+        communities=communities,
+        community_ids=None if whole_city else list(chosen.values_list("pk", flat=True)),
+        district_id=district_id if any(pk == district_id for pk, _name in districts) else None,
+        community_id=community_id if chosen.exists() and community_id else None,
+    )
+
+
+def coverage_blocks(filters: DashboardFilters) -> list[Block]:
+    """Residents per worker against 500 and grids without a worker, now and by week."""
+    grids = Grid.objects.filter(filters.community_q(), is_active=True)
+    covered = GridAssignment.objects.filter(grid=OuterRef("pk"), ended_at__isnull=True)
+    now = grids.aggregate(grids=Count("pk"), covered=Count("pk", filter=Q(Exists(covered))))
+    residents = (
+        Building.objects.filter(filters.community_q()).aggregate(total=Sum("residents"))["total"]
+        or 0
+    )
+    on_duty = _workers_by_week(filters)
+    per_worker = round(residents / now["covered"]) if now["covered"] else None
+    uncovered = now["grids"] - now["covered"]
+    link = {k: v for k, v in filters.link_params().items() if k.startswith("community")}
     return [
-        (_("Residents"), totals.residents),
-        (_("Grids"), totals.grids),
-        (_("Grid workers on duty"), totals.workers_on_duty),
-        (
-            _("Residents per worker (standard %(standard)d)")
+        Figure(
+            label=_("Residents per grid worker"),
+            value="—" if per_worker is None else f"{per_worker:,}",
+            target=_("≤ %(standard)d (study standard)")
             % {"standard": RESIDENTS_PER_WORKER_STANDARD},
-            "—" if per_worker is None else round(per_worker),
+            meets=None if per_worker is None else per_worker <= RESIDENTS_PER_WORKER_STANDARD,
+            trend=Trend(
+                filters.weeks,
+                [round(residents / n) if n else None for n in on_duty],
+                target=RESIDENTS_PER_WORKER_STANDARD,
+            ),
+            link=admin_link("admin:grids_grid_changelist", link),
+            link_text=gettext_lazy("See the grids"),
+            note=_("%(residents)s residents, %(workers)s workers on duty")
+            % {"residents": f"{residents:,}", "workers": f"{now['covered']:,}"},
         ),
-        (_("Grids without a worker"), totals.uncovered_grids),
-        (_("Grids out of balance (±10%)"), totals.grids_out_of_balance),
-        (_("Single-building grids above the ideal size"), totals.oversized_single_unit_grids),
-        (
-            _("Residents per worker: least / median / most"),
-            "—" if load.minimum is None else f"{load.minimum} / {load.median:g} / {load.maximum}",
+        Figure(
+            label=_("Grids without a worker"),
+            value=f"{uncovered:,}",
+            target=_("0"),
+            meets=uncovered == 0,
+            trend=Trend(filters.weeks, [max(now["grids"] - n, 0) for n in on_duty], target=0),
+            link=admin_link("admin:grids_grid_changelist", {**link, "covered": "no"}),
+            link_text=gettext_lazy("See the grids"),
+            note=_("of %(grids)s grids") % {"grids": f"{now['grids']:,}"},
         ),
     ]
 
 
-COVERAGE_PANEL = Panel(key="grids.coverage", title=_("Grid coverage"), rows=coverage_rows, order=10)
+def _workers_by_week(filters: DashboardFilters) -> list[int]:
+    """Workers on duty at the end of each week, from the assignment history (one query)."""
+    ends = filters.week_ends()
+    counts = GridAssignment.objects.filter(
+        filters.community_q("grid__community_id"), grid__is_active=True
+    ).aggregate(
+        **{
+            f"w{index}": Count(
+                "pk",
+                filter=Q(started_at__lte=end) & (Q(ended_at__isnull=True) | Q(ended_at__gt=end)),
+            )
+            for index, end in enumerate(ends)
+        }
+    )
+    return [counts[f"w{index}"] for index in range(len(ends))]
+
+
+COVERAGE_PANEL = Panel(
+    key="grids.coverage", title=gettext_lazy("Grid coverage"), blocks=coverage_blocks, order=10
+)

@@ -21,16 +21,21 @@ class InspectionsConfig(AppConfig):
         from grids.models import Role
         from grids.roles import role_permissions_add
         from inspections import events  # noqa: F401 - registers the event types
-        from inspections.dashboard import CLOSED_LOOP_PANEL
+        from inspections.dashboard import CLOSED_LOOP_PANEL, WORKERS_PANEL
 
         register_panel(CLOSED_LOOP_PANEL)
-        # The hazard admin is read-only and scoped to the staff member's communities.
+        register_panel(WORKERS_PANEL)
+        # Staff read hazards and inspections of their communities; a hazard moves only
+        # through the page's steps, each checked by its service's own rule.
         role_permissions_add(
             Role.COMMUNITY_STAFF,
             {
                 "inspections.view_hazard",
                 "inspections.view_category",
                 "inspections.view_checklisttemplate",
+                "inspections.view_inspection",
             },
         )
+        # District managers read the dashboard and the hazard lists its figures link to.
+        role_permissions_add(Role.DISTRICT_MANAGER, {"inspections.view_hazard"})
         register_demo_step(DemoStep(key="inspections.hazards", run=_build_demo_hazards, order=20))

@@ -17,8 +17,23 @@ class PointsConfig(AppConfig):
     def ready(self) -> None:
         from config.dashboard import register_panel
         from config.demo import DemoStep, register_demo_step
+        from grids.models import Role
+        from grids.roles import role_permissions_add
         from points import events  # noqa: F401 - registers the event types
         from points.dashboard import POINTS_PANEL
 
         register_panel(POINTS_PANEL)
+        # Staff run the counter and the rewards of their communities; every screen is
+        # scoped by the staff selectors, and balances change only through the services.
+        role_permissions_add(
+            Role.COMMUNITY_STAFF,
+            {
+                "points.view_reward",
+                "points.add_reward",
+                "points.change_reward",
+                "points.view_voucher",
+                "points.view_account",
+                "points.view_ledgerentry",
+            },
+        )
         register_demo_step(DemoStep(key="points.rewards", run=_build_demo_points, order=30))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Community
+from grids.selectors import user_is_administrator, user_staff_communities
 from points.models import Account, EntryKind, LedgerEntry, Reward, Voucher
 
 LEADERBOARD_SIZE = 50
@@ -146,3 +147,85 @@ def ledger_audit(*, account_ids: list[int] | None = None) -> list[AuditMismatch]
         for pk, user_id, balance, total, last in rows
         if balance != total or (last is not None and last != balance) or (last is None and balance)
     ]
+
+
+# --- Staff reads (admin, counter, exports): only what the staff member's communities own --
+def _staff_community_ids(user: Any) -> Any:
+    return user_staff_communities(user).values("pk")
+
+
+def staff_reward_list(*, user: Any) -> QuerySet[Reward]:
+    """Rewards offered in the staff member's communities (all rewards for administrators)."""
+    if user_is_administrator(user):
+        return Reward.objects.all()
+    offered = Reward.communities.through.objects.filter(
+        community_id__in=_staff_community_ids(user)
+    ).values("reward_id")
+    return Reward.objects.filter(pk__in=offered)
+
+
+def staff_voucher_list(*, user: Any) -> QuerySet[Voucher]:
+    """Vouchers of the staff member's residents, or of rewards their communities offer."""
+    vouchers = Voucher.objects.select_related("reward", "user", "fulfilled_by")
+    if user_is_administrator(user):
+        return vouchers
+    mine = _staff_community_ids(user)
+    return vouchers.filter(
+        Q(user__home_building__community_id__in=mine)
+        | Q(reward__in=staff_reward_list(user=user).values("pk"))
+    )
+
+
+def staff_account_list(*, user: Any) -> QuerySet[Account]:
+    """Points accounts of residents whose home is in the staff member's communities."""
+    accounts = Account.objects.select_related("user")
+    if user_is_administrator(user):
+        return accounts
+    return accounts.filter(user__home_building__community_id__in=_staff_community_ids(user))
+
+
+def staff_ledger_list(*, user: Any) -> QuerySet[LedgerEntry]:
+    """Ledger entries of those accounts, newest first."""
+    entries = LedgerEntry.objects.select_related("account__user", "created_by", "voucher")
+    if user_is_administrator(user):
+        return entries
+    return entries.filter(account__in=staff_account_list(user=user).values("pk"))
+
+
+def user_may_fulfil(*, staff: Any, reward: Reward) -> bool:
+    """Staff of a community that offers the reward (any community staff if offered everywhere)."""
+    if user_is_administrator(staff):
+        return True
+    mine = user_staff_communities(staff)
+    offered = reward.communities.values_list("pk", flat=True)
+    if offered.exists():
+        return mine.filter(pk__in=offered).exists()
+    return mine.exists()
+
+
+def counter_voucher_get(*, user: Any, code: str) -> Voucher | None:
+    """A voucher shown at the counter: one this staff member may see or hand over."""
+    voucher = (
+        Voucher.objects.select_related("reward", "user")
+        .filter(code=voucher_code_normalize(code))
+        .first()
+    )
+    if voucher is None:
+        return None
+    if user_may_fulfil(staff=user, reward=voucher.reward):
+        return voucher
+    return staff_voucher_list(user=user).filter(pk=voucher.pk).first()
+
+
+def staff_resident_find(*, user: Any, who: str) -> Any:
+    """A resident of the staff member's communities by phone number or username."""
+    from grids.models import User, normalize_phone
+
+    who = who.strip()
+    people = User.objects.select_related("home_building")
+    if not user_is_administrator(user):
+        people = people.filter(home_building__community_id__in=_staff_community_ids(user))
+    match = Q(username=who)
+    if normalize_phone(who):
+        match |= Q(phone=normalize_phone(who))
+    return people.filter(match).order_by("pk").first()

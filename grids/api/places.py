@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,13 +17,16 @@ from grids.filters import BuildingFilter, CommunityFilter, EnterpriseFilter, Gri
 from grids.models import Building, Community, District, Enterprise, Grid, RiskColour
 from grids.selectors import locate
 from grids.selectors.places import (
+    ALL_COMMUNITIES,
     building_list,
     community_list,
     district_list,
     enterprise_list,
     grid_list,
+    grid_worker,
     grid_worker_name,
     my_grid,
+    staffed_community_ids,
 )
 
 
@@ -44,6 +47,11 @@ class CommunityOutputSerializer(PlaceRefSerializer):
     target_grid_size = serializers.IntegerField()
 
 
+class GridWorkerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("User id: send it as the assignee."))
+    name = serializers.CharField(help_text=_("The worker's public (display) name."))
+
+
 class GridOutputSerializer(PlaceRefSerializer):
     community = PlaceRefSerializer()
     district = PlaceRefSerializer(source="community.district")
@@ -56,8 +64,31 @@ class GridOutputSerializer(PlaceRefSerializer):
         help_text=_("Public name of the worker covering the grid now; null when uncovered.")
     )
 
+    worker = serializers.SerializerMethodField(
+        help_text=_(
+            "The grid's current worker as {id, name}, so the community's staff (and "
+            "administrators) can assign hazards to them; null for everyone else and when "
+            "the grid is uncovered."
+        )
+    )
+
     def get_worker_name(self, grid: Grid) -> str | None:
         return grid_worker_name(grid)
+
+    @extend_schema_field(GridWorkerSerializer(allow_null=True))
+    def get_worker(self, grid: Grid) -> dict[str, Any] | None:
+        # One question per response, not per row: which communities does the reader run?
+        if "staffed_community_ids" not in self.context:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            self.context["staffed_community_ids"] = (
+                staffed_community_ids(user) if user is not None else frozenset()
+            )
+        staffed = self.context["staffed_community_ids"]
+        if staffed is not ALL_COMMUNITIES and grid.community_id not in staffed:
+            return None
+        worker = grid_worker(grid)
+        return {"id": worker.pk, "name": worker.public_name} if worker else None
 
 
 class BuildingOutputSerializer(serializers.Serializer):
@@ -209,7 +240,8 @@ class MyGridApi(APIView):
     @extend_schema(responses=OutputSerializer, tags=["places"])
     def get(self, request: Request) -> Response:
         relation, grid = my_grid(user=request.user)
-        return Response(self.OutputSerializer({"relation": relation, "grid": grid}).data)
+        body = {"relation": relation, "grid": grid}
+        return Response(self.OutputSerializer(body, context={"request": request}).data)
 
 
 class LocateApi(APIView):

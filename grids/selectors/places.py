@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from grids.models import Building, Community, District, Enterprise, Grid, GridAssignment
+from grids.models import Building, Community, District, Enterprise, Grid, GridAssignment, User
 from grids.selectors.users import (
     user_active_grid,
     user_is_administrator,
@@ -56,12 +56,30 @@ def _grid_scope(user: Any) -> Q:
     return scope
 
 
-def grid_worker_name(grid: Grid) -> str | None:
-    """The public name of the grid's current worker (needs ``grid_list``'s prefetch)."""
+def grid_worker(grid: Grid) -> User | None:
+    """The grid's current worker (uses ``grid_list``'s prefetch when it was made)."""
     active = getattr(grid, "active_assignments", None)
     if active is None:
         active = list(grid.assignments.filter(ended_at__isnull=True).select_related("worker"))
-    return active[0].worker.public_name if active else None
+    return active[0].worker if active else None
+
+
+def grid_worker_name(grid: Grid) -> str | None:
+    """The public name of the grid's current worker (needs ``grid_list``'s prefetch)."""
+    worker = grid_worker(grid)
+    return worker.public_name if worker else None
+
+
+ALL_COMMUNITIES: frozenset[int] = frozenset({-1})  # a marker: administrators run them all
+
+
+def staffed_community_ids(user: Any) -> frozenset[int]:
+    """Ids of the communities ``user`` runs as staff; ``ALL_COMMUNITIES`` for administrators."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user_is_administrator(user):
+        return ALL_COMMUNITIES
+    return frozenset(user_staff_communities(user).values_list("pk", flat=True))
 
 
 def building_list(*, user: Any) -> QuerySet[Building]:

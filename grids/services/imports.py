@@ -139,7 +139,9 @@ def _write_enterprises(
             "inspection_interval_days", "is_blacklisted", "blacklist_reason",
         ):  # fmt: skip
             setattr(enterprise, name, getattr(row, name))
-        enterprise.grid_id = _grid_near(row, enterprise.community)
+        enterprise.grid_id = enterprise_grid_near(
+            lat=row.lat, lng=row.lng, community=enterprise.community
+        )
         (updated if enterprise.pk else created).append(enterprise)
     Enterprise.objects.bulk_create(created, batch_size=BATCH)
     fields = [
@@ -150,10 +152,10 @@ def _write_enterprises(
     report.created, report.updated = len(created), len(updated)
 
 
-def _grid_near(row: EnterpriseRow, community: Community) -> int | None:
+def enterprise_grid_near(*, lat: float, lng: float, community: Community) -> int | None:
     """The grid of the nearest building of the enterprise's own community, if any is near."""
     try:
-        location = locate(lat=row.lat, lng=row.lng)
+        location = locate(lat=lat, lng=lng)
     except ValidationError:
         return None
     return location.grid.pk if location.grid and location.community == community else None

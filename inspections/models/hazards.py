@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import RiskColour
@@ -56,7 +56,13 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_zh}"
+        return self.localized_name()
+
+    def localized_name(self) -> str:
+        """The name in the active language (Chinese unless English is asked for)."""
+        if (translation.get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
 
     def deadline_hours(self, *, risk_colour: str, is_major: bool) -> int:
         """Hours to fix: the colour's deadline, shortened to the major one for major hazards."""

@@ -58,18 +58,53 @@ def is_assignee(user: Any, hazard: Hazard) -> bool:
     return hazard.assignee_id is not None and hazard.assignee_id == user.pk
 
 
+# Each step: the statuses it starts from and who may take it. The services below and the
+# admin's buttons (``hazard_steps_open``) read this one table, so they cannot disagree.
+STEPS: dict[str, tuple[tuple[str, ...], Rule]] = {
+    "assign": ((S.REPORTED, S.ASSIGNED, S.RECTIFYING), is_staff),
+    "start": ((S.ASSIGNED,), is_assignee),
+    "submit_fix": ((S.RECTIFYING,), is_assignee),
+    "return_fix": ((S.AWAITING_VERIFICATION,), is_staff),
+    "close": ((S.AWAITING_VERIFICATION,), is_staff),
+    "reject": ((S.REPORTED, S.ASSIGNED), is_staff),
+    "mark_duplicate": ((S.REPORTED, S.ASSIGNED), is_staff),
+    "reopen": ((S.CLOSED,), is_staff),
+}
+
+
+def reopen_window_days() -> int:
+    return int(getattr(settings, "HAZARD_REOPEN_DAYS", DEFAULT_REOPEN_DAYS))
+
+
+def hazard_steps_open(*, user: Any, hazard: Hazard) -> list[str]:
+    """The steps ``user`` may take on ``hazard`` now (``STEPS`` keys), in lifecycle order.
+
+    Close stays in the list for a major hazard's fixer: the page explains why someone
+    else must verify instead of hiding the step.
+    """
+    steps = [
+        step
+        for step, (allowed_from, rule) in STEPS.items()
+        if hazard.status in allowed_from and rule(user, hazard)
+    ]
+    window_start = timezone.now() - timedelta(days=reopen_window_days())
+    if "reopen" in steps and (hazard.closed_at is None or hazard.closed_at < window_start):
+        steps.remove("reopen")
+    return steps
+
+
 def _transition(
     *,
     user: Any,
     hazard_id: int,
     version: int,
-    allowed_from: tuple[str, ...],
+    step: str,
     to: str,
-    rule: Rule,
     refusal: str,
     note: str = "",
 ) -> Hazard:
     """Lock, check who/version/state, move, and write the timeline line. Call atomically."""
+    allowed_from, rule = STEPS[step]
     hazard_get(user=user, hazard_id=hazard_id)
     hazard = Hazard.objects.select_for_update().select_related("category").get(pk=hazard_id)
     if not rule(user, hazard):
@@ -117,9 +152,8 @@ def hazard_assign(
         user=user,
         hazard_id=hazard_id,
         version=version,
-        allowed_from=(S.REPORTED, S.ASSIGNED, S.RECTIFYING),
+        step="assign",
         to=S.ASSIGNED,
-        rule=is_staff,
         refusal=_("Only the community's staff may assign this hazard."),
         note=note,
     )
@@ -136,9 +170,8 @@ def hazard_start_rectification(
         user=user,
         hazard_id=hazard_id,
         version=version,
-        allowed_from=(S.ASSIGNED,),
+        step="start",
         to=S.RECTIFYING,
-        rule=is_assignee,
         refusal=_("Only the assignee may start the rectification."),
         note=note,
     )
@@ -152,9 +185,8 @@ def hazard_submit_fix(*, user: Any, hazard_id: int, version: int, note: str = ""
         user=user,
         hazard_id=hazard_id,
         version=version,
-        allowed_from=(S.RECTIFYING,),
+        step="submit_fix",
         to=S.AWAITING_VERIFICATION,
-        rule=is_assignee,
         refusal=_("Only the assignee may submit the fix."),
         note=note,
     )
@@ -171,9 +203,8 @@ def hazard_return_fix(*, user: Any, hazard_id: int, version: int, note: str) -> 
         user=user,
         hazard_id=hazard_id,
         version=version,
-        allowed_from=(S.AWAITING_VERIFICATION,),
+        step="return_fix",
         to=S.RECTIFYING,
-        rule=is_staff,
         refusal=_("Only the community's staff may verify this hazard."),
         note=note,
     )
@@ -188,9 +219,8 @@ def hazard_close(*, user: Any, hazard_id: int, version: int, note: str = "") -> 
         user=user,
         hazard_id=hazard_id,
         version=version,
-        allowed_from=(S.AWAITING_VERIFICATION,),
+        step="close",
         to=S.CLOSED,
-        rule=is_staff,
         refusal=_("Only the community's staff may verify this hazard."),
         note=note,
     )
@@ -226,9 +256,8 @@ def hazard_reject(*, user: Any, hazard_id: int, version: int, reason: str) -> Ha
         user=user,
         hazard_id=hazard_id,
         version=version,
-        allowed_from=(S.REPORTED, S.ASSIGNED),
+        step="reject",
         to=S.REJECTED,
-        rule=is_staff,
         refusal=_("Only the community's staff may reject this hazard."),
         note=reason.strip(),
     )
@@ -251,9 +280,8 @@ def hazard_mark_duplicate(
         user=user,
         hazard_id=hazard_id,
         version=version,
-        allowed_from=(S.REPORTED, S.ASSIGNED),
+        step="mark_duplicate",
         to=S.DUPLICATE,
-        rule=is_staff,
         refusal=_("Only the community's staff may mark duplicates."),
         note=note,
     )
@@ -284,13 +312,12 @@ def hazard_reopen(*, user: Any, hazard_id: int, version: int, note: str) -> Haza
         user=user,
         hazard_id=hazard_id,
         version=version,
-        allowed_from=(S.CLOSED,),
+        step="reopen",
         to=target,
-        rule=is_staff,
         refusal=_("Only the community's staff may reopen this hazard."),
         note=note,
     )
-    days = int(getattr(settings, "HAZARD_REOPEN_DAYS", DEFAULT_REOPEN_DAYS))
+    days = reopen_window_days()
     now = timezone.now()
     if hazard.closed_at is None or hazard.closed_at < now - timedelta(days=days):
         raise ValidationError(

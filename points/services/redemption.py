@@ -23,9 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import Conflict, DomainError
 from config.realtime.publish import publish
-from grids.selectors import user_is_administrator, user_staff_communities
 from points.models import EntryKind, Reward, Voucher, VoucherStatus
-from points.selectors import VOUCHER_CODE_HALF, voucher_code_normalize
+from points.selectors import VOUCHER_CODE_HALF, user_may_fulfil, voucher_code_normalize
 from points.services.ledger import InsufficientPoints, account_lock, ledger_post
 
 # No 0/O, 1/I/L: codes are read aloud and typed at a counter.
@@ -167,17 +166,6 @@ def _check_limit(*, reward: Reward, user: Any) -> None:
     ).count()
     if held >= reward.per_person_limit:
         raise LimitReached()
-
-
-def user_may_fulfil(*, staff: Any, reward: Reward) -> bool:
-    """Staff of a community that offers the reward (any community staff if offered everywhere)."""
-    if user_is_administrator(staff):
-        return True
-    mine = user_staff_communities(staff)
-    offered = reward.communities.values_list("pk", flat=True)
-    if offered.exists():
-        return mine.filter(pk__in=offered).exists()
-    return mine.exists()
 
 
 def _not_issued(voucher: Voucher) -> Conflict:

@@ -83,6 +83,35 @@ def test_grid_body_has_population_boundary_and_worker_public_name(client_for: An
     assert body["community"]["id"] == grid.community_id
 
 
+def test_staff_read_the_grids_worker_as_a_user_id_with_the_public_name(client_for: Any) -> None:
+    grid = GridFactory()
+    worker = make_worker(grid, display_name="王网格")
+    staff = client_for(make_staff(grid.community))
+
+    detail = staff.get(f"/api/v1/grids/{grid.pk}/").json()
+    listed = staff.get("/api/v1/grids/").json()["results"]
+
+    assert detail["worker"] == {"id": worker.pk, "name": "王网格"}
+    assert listed[0]["worker"] == {"id": worker.pk, "name": "王网格"}
+    # ... and can assign a hazard to exactly that id.
+    assert staff.get(f"/api/v1/hazards/?assignee={detail['worker']['id']}").status_code == 200
+
+
+def test_only_staff_and_administrators_get_the_workers_id(client_for: Any) -> None:
+    grid, uncovered = GridFactory(), GridFactory()
+    worker = make_worker(grid, display_name="王网格")
+    resident = UserFactory(home_building=BuildingFactory(community=grid.community, grid=grid))
+    admin = client_for(UserFactory(is_superuser=True))
+
+    as_resident = client_for(resident).get("/api/v1/my-grid/").json()["grid"]
+    as_worker = client_for(worker).get(f"/api/v1/grids/{grid.pk}/").json()
+
+    assert as_resident["worker"] is None and as_resident["worker_name"] == "王网格"
+    assert as_worker["worker"] is None
+    assert admin.get(f"/api/v1/grids/{grid.pk}/").json()["worker"]["id"] == worker.pk
+    assert admin.get(f"/api/v1/grids/{uncovered.pk}/").json()["worker"] is None
+
+
 def test_resident_reads_their_grid_and_only_the_worker_public_name(client_for: Any) -> None:
     grid = GridFactory()
     make_worker(grid, display_name="王网格", phone="13800000001", username="wang.secret")
