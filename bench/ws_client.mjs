@@ -64,6 +64,13 @@ function openSocket(url, startedAt) {
       }
       if (!done) closeCodes[event.code] = (closeCodes[event.code] || 0) + 1;
     };
+    // A refused handshake is an HTTP answer (403), not a close: count it as a failure.
+    ws.on("unexpected-response", (_request, response) => {
+      const code = `http ${response.statusCode}`;
+      failed += 1;
+      closeCodes[code] = (closeCodes[code] || 0) + 1;
+      resolve();
+    });
   });
 }
 
