@@ -23,6 +23,7 @@ from config.realtime.tickets import user_groups
 
 CLOSE_UNAUTHENTICATED = 4401
 REPLAY_LIMIT = 500
+BIGINT_MAX = 2**63 - 1
 
 
 def missed_events(*, groups: list[str], after_id: int) -> list[dict[str, Any]]:
@@ -31,8 +32,9 @@ def missed_events(*, groups: list[str], after_id: int) -> list[dict[str, Any]]:
     Written as SQL because every reconnecting phone asks it, all at once after a deploy:
     building the same query through the ORM cost three times what running it does.
     """
-    if not groups:
+    if not groups or after_id >= BIGINT_MAX:  # nothing is newer than the largest id
         return []
+    after_id = max(after_id, 0)
     marks = ", ".join(["%s"] * len(groups))
     query = (
         f"SELECT id, type, version, data, created_at FROM {Event._meta.db_table}"

@@ -225,3 +225,25 @@ async def test_an_event_for_two_of_the_users_groups_is_replayed_once() -> None:
     assert all(m["occurred_at"].endswith("+00:00") for m in replayed)
     assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()
+
+
+@pytest.mark.parametrize(("last_event_id", "replayed"), [("-5", 1), (str(2**70), 0)])
+async def test_a_last_event_id_out_of_range_replays_sensibly(
+    last_event_id: str, replayed: int
+) -> None:
+    user = await sync_to_async(UserFactory)()
+
+    def announce() -> int:
+        with transaction.atomic():
+            return publish(type="test.n", data={"n": 1}, audiences=[f"user.{user.pk}"]).pk
+
+    event_id = await sync_to_async(announce)()
+    ticket, _row = await sync_to_async(ws_ticket_issue)(user=user)
+
+    communicator = await _open(f"/ws/v1/events/?ticket={ticket}&last_event_id={last_event_id}")
+    await communicator.receive_json_from()
+    received = [(await communicator.receive_json_from())["id"] for _ in range(replayed)]
+
+    assert received == [event_id] * replayed
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
