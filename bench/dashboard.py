@@ -32,7 +32,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
-from bench.hazard_list import django_setup, throwaway_database
+from bench.common import throwaway_database
+from bench.hazard_list import django_setup
 
 RESIDENTS_PER_BUILDING = 50
 BUILDINGS_PER_GRID = 10
@@ -231,7 +232,7 @@ def main() -> None:
     args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("bench/dashboard.py needs PostgreSQL: set DATABASE_URL (a 'bench' database).")
-    with throwaway_database():
+    with throwaway_database("dashboard.py"):
         django_setup()
         started = time.monotonic()
         city = build(args.residents, args.hazards, args.seed)

@@ -28,19 +28,17 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 import types
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+from bench.common import throwaway_database
 
 PAGE = 50
 BATCH = 5000
@@ -55,40 +53,6 @@ def parse_args() -> argparse.Namespace:
     if not (1_000 <= args.hazards <= 5_000_000 and 20 <= args.requests <= 100_000):
         parser.error("--hazards must be 1000..5000000 and --requests 20..100000")
     return args
-
-
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        with tempfile.TemporaryDirectory() as folder:
-            os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-            yield "sqlite"
-        return
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/hazard_list.py: DATABASE_URL must be PostgreSQL (or unset).")
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    if "bench" not in name and "test" not in name:
-        sys.exit(f"bench/hazard_list.py: refusing database {name!r} (needs 'bench' or 'test').")
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            sys.exit(f"bench/hazard_list.py: database {name!r} exists; drop it first.")
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield "postgresql"
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 def django_setup() -> None:
@@ -315,7 +279,7 @@ def measure(args: argparse.Namespace, vendor: str) -> dict[str, Any]:
 
 def main() -> None:
     args = parse_args()
-    with throwaway_database() as vendor:
+    with throwaway_database("hazard_list.py") as vendor:
         django_setup()
         figures = measure(args, vendor)
     print(f"{'view':<6}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}")

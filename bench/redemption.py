@@ -25,16 +25,16 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+from bench.common import throwaway_database
 
 
 def parse_args() -> argparse.Namespace:
@@ -52,40 +52,6 @@ def _admin_url(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     return urlunsplit(parts._replace(path="/postgres")), name
-
-
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    """Create the benchmark database, point Django at it, and drop it afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        with tempfile.TemporaryDirectory() as folder:
-            os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-            yield "sqlite"
-        return
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/redemption.py: DATABASE_URL must be PostgreSQL (or unset for SQLite).")
-    admin_url, name = _admin_url(url)
-    if "bench" not in name and "test" not in name:
-        sys.exit(f"bench/redemption.py: refusing database {name!r}: its name must contain "
-                 "'bench' or 'test' (it is created and dropped by this benchmark).")  # fmt: skip
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            sys.exit(f"bench/redemption.py: database {name!r} exists; drop it or pick another.")
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield "postgresql"
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 def django_setup() -> None:
@@ -220,7 +186,7 @@ def print_table(figures: dict[str, Any]) -> None:
 
 def main() -> int:
     args = parse_args()
-    with throwaway_database() as vendor:
+    with throwaway_database("redemption.py") as vendor:
         django_setup()
         figures = {"database": vendor, **measure(args.clients, args.redemptions)}
     print_table(figures)

@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # (script, arguments, needs PostgreSQL)
 BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("partition.py", ["--size", "25000000", "--db"], False),
-    ("ws_fanout.py", ["--clients", "1000", "--rounds", "3"], False),
+    ("ws_fanout.py", ["--clients", "1000", "--rounds", "3", "--storm", "5000"], True),
     ("hazard_list.py", ["--hazards", "1000000"], True),
     ("photo.py", ["--megapixels", "12"], False),
     ("redemption.py", [], True),
     ("dashboard.py", ["--residents", "25000000", "--hazards", "1000000"], True),
+    ("load.py", ["--residents", "20000", "--duration", "60", "--sockets", "1000"], True),
 ]
 
 

@@ -147,6 +147,16 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Rate limits (DRF throttles, Open311 per-key limits) count in the cache: with Redis they
+# hold across every process; the local-memory default counts per process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "safegrid",
+        }
+    }
 # Which websocket groups a user joins; owned by grids so that config imports no app.
 REALTIME_AUDIENCES = "grids.selectors.user_event_groups"
 
@@ -253,10 +263,10 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
 }
 if TESTING:
+    # Off in tests, unless a test's environment sets a rate (the cross-process test does).
     REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-        "anon": "100000/minute",
-        "user": "100000/minute",
-        "login": "100000/minute",
+        scope: os.environ.get(f"SAFEGRID_THROTTLE_{scope.upper()}", "100000/minute")
+        for scope in ("anon", "user", "login")
     }
 
 SPECTACULAR_SETTINGS = {

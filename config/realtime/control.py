@@ -11,6 +11,8 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from config.realtime.tickets import ws_tickets_drop
+
 logger = logging.getLogger(__name__)
 
 CLOSE_MESSAGE_TYPE = "realtime.close"
@@ -34,5 +36,10 @@ def sockets_close(*, group: str) -> None:
 
 
 def sockets_refresh(*, user_id: int) -> None:
-    """Make a user's sockets recompute their groups (a role or a grid changed)."""
+    """Make a user's sockets recompute their groups (a role or a grid changed).
+
+    Unused tickets carry the old groups, so they are dropped: a phone holding one is
+    refused and asks for a new ticket, as it does after any refusal.
+    """
+    ws_tickets_drop(user_id=user_id)
     _send(f"user.{user_id}", REFRESH_MESSAGE_TYPE)

@@ -62,6 +62,11 @@ class WsTicket(models.Model):
     token_key = models.CharField(
         max_length=25, blank=True, help_text=_("Prefix of the API token that asked for it.")
     )
+    groups = models.JSONField(
+        _("groups"),
+        default=list,
+        help_text=_("The realtime groups the socket joins, worked out when it was issued."),
+    )
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:

@@ -138,3 +138,46 @@ def test_events_missed_while_disconnected_are_replayed_on_reconnect(
 
     page.locator(f"[data-list='assigned'] [data-hazard='{hazard.pk}']").wait_for(timeout=10_000)
     page.wait_for_function(f"Number(localStorage.getItem('safegrid.lastEventId')) >= {missed}")
+
+
+def test_the_app_reconnects_by_itself_when_the_server_drops_its_socket(
+    asgi_server: str, new_page: Any
+) -> None:
+    from config.realtime.control import sockets_close
+
+    city = build_city()
+    page = new_page()
+    sign_in(page, asgi_server, "worker")
+    page.locator("html[data-live='connected']").wait_for(state="attached", timeout=10_000)
+    page.evaluate(
+        """() => {
+        window.liveStates = [];
+        new MutationObserver(() => window.liveStates.push(document.documentElement.dataset.live))
+            .observe(document.documentElement, {attributes: true, attributeFilter: ["data-live"]});
+    }"""
+    )
+
+    in_thread(sockets_close, group=f"user.{city.worker.pk}")  # as a deploy would
+
+    page.wait_for_function(
+        "window.liveStates.includes('disconnected') && window.liveStates.at(-1) === 'connected'",
+        timeout=15_000,
+    )
+
+
+def test_reconnect_waits_are_random_within_a_doubling_window(
+    asgi_server: str, new_page: Any
+) -> None:
+    build_city()
+    page = new_page()
+    sign_in(page, asgi_server, "worker")
+
+    windows = page.evaluate(
+        """async () => {
+        const {reconnectDelay} = await import('/static/fieldapp/live.js');
+        const window = (n) => [reconnectDelay(n, () => 0), reconnectDelay(n, () => 0.9999)];
+        return [0, 1, 2, 3, 4, 10].map(window);
+    }"""
+    )
+
+    assert windows == [[0, 1999], [0, 3999], [0, 7999], [0, 15998], [0, 29997], [0, 29997]]

@@ -5,13 +5,14 @@
 import { postJson } from "./api.js";
 
 const LAST_ID_KEY = "safegrid.lastEventId";
-const FIRST_DELAY_MS = 1000;
-const MAX_DELAY_MS = 30000;
+const FIRST_WINDOW_MS = 2000;
+const MAX_WINDOW_MS = 30000;
+const ONLINE_WINDOW_MS = 1000;
 
 let socket = null;
 let wanted = false;
 let handler = null;
-let delay = FIRST_DELAY_MS;
+let attempt = 0;
 let timer = null;
 let connectedBefore = false;
 
@@ -49,7 +50,7 @@ async function connect() {
   const url = scheme + location.host + ticket.url + (lastId ? "&last_event_id=" + encodeURIComponent(lastId) : "");
   socket = new WebSocket(url);
   socket.onopen = () => {
-    delay = FIRST_DELAY_MS;
+    attempt = 0;
     markLive(true);
     // Without a remembered id nothing can be replayed: refresh instead, as we may have missed some.
     if (connectedBefore && !lastId) handler({ type: "hazard.resync", data: {} });
@@ -73,19 +74,31 @@ function handle(event) {
   if (typeof event.type === "string" && event.type.startsWith("hazard.")) handler(event);
 }
 
-/** Back off 1 s, 2 s, 4 s … up to 30 s, so a dead server is not hammered by every phone. */
+/**
+ * How long to wait before reconnect attempt `n` (0 first): a random point in a window that
+ * doubles from 2 s up to 30 s ("full jitter"). After a deploy or a network blip every phone
+ * of a district loses its socket in the same second; random waits spread their reconnects
+ * out instead of sending them all back at the same instant, and the doubling keeps a dead
+ * server from being hammered.
+ */
+export function reconnectDelay(n, random = Math.random) {
+  const windowMs = Math.min(FIRST_WINDOW_MS * 2 ** n, MAX_WINDOW_MS);
+  return Math.floor(random() * windowMs);
+}
+
 function retry() {
   if (!wanted) return;
   clearTimeout(timer);
-  timer = setTimeout(connect, delay);
-  delay = Math.min(delay * 2, MAX_DELAY_MS);
+  timer = setTimeout(connect, reconnectDelay(attempt));
+  attempt += 1;
 }
 
 // A phone's socket can stay half-open for minutes after the signal drops: close it as soon
 // as the browser knows, and reconnect (replaying what was missed) the moment it is back.
 window.addEventListener("offline", () => { if (socket) socket.close(); });
+// Phones under one cell come back online together: a short random wait spreads them too.
 window.addEventListener("online", () => {
-  delay = FIRST_DELAY_MS;
+  attempt = 0;
   clearTimeout(timer);
-  connect();
+  timer = setTimeout(connect, Math.floor(Math.random() * ONLINE_WINDOW_MS));
 });
