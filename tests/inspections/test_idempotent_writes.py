@@ -18,9 +18,7 @@ def post(client: Any, hazard: Hazard, action: str, **data: Any) -> Any:
 
 def assigned(city: Any, report: Any, client_for: Any) -> Hazard:
     hazard = report()
-    response = post(
-        client_for(city.staff), hazard, "assign", version=1, assignee=city.worker.pk
-    )
+    response = post(client_for(city.staff), hazard, "assign", version=1, assignee=city.worker.pk)
     assert response.status_code == 200, response.json()
     hazard.refresh_from_db()
     return hazard
