@@ -8,14 +8,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-
 # The first path segment of every screen with its own URL (fieldapp/static/fieldapp/*.js
 # `route(...)`): the server answers each with the app shell, so a reload or a link opens
 # that screen. A module adding screens (volunteers, dispatch) adds its segment here.
 SCREENS = (
     "signin", "report", "hazards", "outbox", "mine", "patrol", "points", "rewards", "vouchers",
 )  # fmt: skip
-SCREEN_PATH = r"^(?:%s)(?:/[\w.-]+)*/?$" % "|".join(SCREENS)
+SCREEN_PATH = r"^(?:" + "|".join(SCREENS) + r")(?:/[\w.-]+)*/?$"
 
 
 @ensure_csrf_cookie
@@ -29,7 +28,7 @@ def favicon(request: HttpRequest) -> FileResponse:
     found = finders.find("fieldapp/favicon.ico")
     if not found:
         raise Http404
-    return FileResponse(open(found, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    return FileResponse(open(found, "rb"), content_type="image/x-icon")
 
 
 @cache_control(max_age=3600)
