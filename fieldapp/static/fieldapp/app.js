@@ -7,7 +7,7 @@ import { flushOutbox, kindOf, outboxAll, outboxDelete, setOutboxOwner } from "./
 import { go, render, route, setGuard, currentRoute } from "./router.js";
 import { hazardCard, pagedList, query } from "./lists.js";
 import { refreshHazard, setHazardUser, shownHazardId } from "./hazard.js";
-import { setupReport } from "./report.js";
+import { loadCategories, setupReport } from "./report.js";
 import { setupPatrol } from "./patrol.js";
 import { balance } from "./points.js";
 import { forgetLastEvent, startLive, stopLive } from "./live.js";
@@ -47,7 +47,7 @@ async function showHome() {
   roleBlock("home-staff", staff);
   roleBlock("home-resident", !worker && !staff);
   await renderOutboxCount();
-  const jobs = [];
+  const jobs = [loadCategories()];  // kept for reporting with no signal
   if (worker) {
     const seen = new Set();
     // Mine first, by deadline; the grid's other open hazards after, each hazard once.
@@ -67,6 +67,8 @@ async function showHome() {
 
 async function showDue() {
   const due = await cachedGet("inspections/due/");
+  // What a patrol needs, kept now so that it can be done with no signal.
+  cachedGet("checklists/").catch(() => {});
   const list = $("due-list");
   list.replaceChildren();
   if (!due.length) list.append(el("li", { cls: "empty", text: strings.nothingDue }));
@@ -186,7 +188,11 @@ function setup() {
   $("large-text").addEventListener("change", (event) => setLargeText(event.target.checked));
   setLargeText(localStorage.getItem("safegrid.largeText") === "1");
   document.addEventListener("session-expired", sessionExpired);
-  document.addEventListener("outbox-changed", renderOutboxCount);
+  document.addEventListener("outbox-changed", () => {
+    renderOutboxCount();
+    const screen = currentRoute();
+    if (screen && screen.section === "outbox") showOutbox();
+  });
   window.addEventListener("online", sendWaiting);
   // "online" does not fire when the phone has a signal but requests still fail (weak
   // signal, captive Wi-Fi): try again every minute while something is waiting.

@@ -20,6 +20,7 @@ route("/hazards/:id", { section: "hazard", title: () => strings.hazardTitle, ent
 async function openHazard(id) {
   $("hazard-body").replaceChildren(el("p", { text: strings.loading }));
   $("hazard-actions").replaceChildren();
+  $("hazard-actions").dataset.key = "";
   try {
     await loadCategories().catch(() => {});
     renderHazard(await cachedGet("hazards/" + id + "/"));

@@ -76,7 +76,7 @@ export function flatFields(body) {
  * known, and what the server holds now (the `current` of a 409).
  */
 export function refusalText(error, labels = {}) {
-  if (isNetworkError(error)) return strings.offline;
+  if (isNetworkError(error) && !error.status) return strings.offline;
   if (error.status === 401) return strings.sessionEnded;
   if (error.status === 403) return (error.body && error.body.message) || strings.notAllowed;
   if (error.status === 404) return strings.notFound;

@@ -193,10 +193,20 @@ async function showSent(id) {
   list.replaceChildren();
   const suggestions = hazard.suggestions || [];
   $("sent-similar").hidden = suggestions.length === 0;
+  const waiting = (await outboxAll()).filter((item) => item.kind === "hazard.me_too").map((item) => item.payload.hazard);
   for (const suggestion of suggestions) {
-    const link = el("a", { text: (categoryName(categoryByCode(suggestion.category)) + " · " + suggestion.number), attrs: { href: "/hazards/" + suggestion.id } });
-    link.addEventListener("click", (event) => { event.preventDefault(); go("/hazards/" + suggestion.id); });
-    list.append(el("li", { cls: "card" }, link, el("p", { text: t("confirmations", { count: suggestion.me_too_count || 0 }) })));
+    // Residents see only their own reports, so "me too" is answered here, not on a detail page.
+    const button = el("button", { cls: "big", text: strings.meToo, attrs: { type: "button", "data-me-too": suggestion.id } });
+    button.disabled = waiting.includes(suggestion.id);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const item = await enqueue("hazard.me_too", { payload: { hazard: suggestion.id, number: suggestion.number } });
+      const sent = await flushOutbox();
+      say(sent.has(item.uuid) ? strings.meTooDone : strings.keptOnPhone);
+    });
+    list.append(el("li", { cls: "card" },
+      el("strong", { text: categoryName(categoryByCode(suggestion.category)) + " · " + suggestion.number }),
+      el("p", { text: t("confirmations", { count: suggestion.me_too_count || 0 }) }), button));
   }
 }
 

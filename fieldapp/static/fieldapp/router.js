@@ -6,6 +6,7 @@
 "use strict";
 
 import { $ } from "./api.js";
+import { refusalText, say } from "./messages.js";
 
 const routes = [];
 let guard = null;
@@ -63,7 +64,8 @@ export async function render() {
   window.scrollTo(0, 0);
   const heading = $(found.route.section).querySelector("h2");
   if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
-  if (found.route.enter) await found.route.enter(found.params);
+  // A screen that cannot load (no signal and never seen, gone) says so where the eye is.
+  if (found.route.enter) await Promise.resolve(found.route.enter(found.params)).catch((error) => say(refusalText(error), "error"));
 }
 
 // Every entry remembers how deep it is, so Back knows whether there is an app screen behind.
