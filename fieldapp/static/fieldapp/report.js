@@ -14,8 +14,15 @@ let lastSent = null;
 route("/report", { section: "report", title: () => strings.reportTitle, enter: openReport });
 route("/report/sent/:id", { section: "report-sent", title: () => strings.sentTitle, enter: ({ id }) => showSent(Number(id)) });
 
-export async function loadCategories() {
-  if (categories.length) return categories;
+let loading = null;
+
+/** The categories, fetched once per page (home and the form both ask at start). */
+export function loadCategories() {
+  loading = loading || fetchCategories().catch((error) => { loading = null; throw error; });
+  return loading;
+}
+
+async function fetchCategories() {
   categories = await cachedGet("hazard-categories/");
   const box = $("report-categories");
   box.replaceChildren();
