@@ -19,9 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api.errors import Conflict
+from config.realtime.catalogue import EventType
 from grids.models import Role, User
 from grids.selectors import user_roles
-from inspections.events import hazard_audiences, hazard_publish
+from inspections.events import (
+    HAZARD_ASSIGNED,
+    HAZARD_STATUS_CHANGED,
+    hazard_audiences,
+    hazard_publish,
+)
 from inspections.models import (
     AFTER_PHOTO_STAGES,
     EventKind,
@@ -132,7 +138,7 @@ def _transition(
     return hazard
 
 
-def _save_and_announce(hazard: Hazard, *, type: str = "hazard.status_changed") -> Hazard:
+def _save_and_announce(hazard: Hazard, *, type: EventType = HAZARD_STATUS_CHANGED) -> Hazard:
     hazard.save()
     hazard_publish(type=type, hazard=hazard)
     return hazard
@@ -159,7 +165,7 @@ def hazard_assign(
     )
     hazard.assignee = assignee
     hazard.assigned_at = hazard.assigned_at or timezone.now()
-    return _save_and_announce(hazard, type="hazard.assigned")
+    return _save_and_announce(hazard, type=HAZARD_ASSIGNED)
 
 
 @transaction.atomic
@@ -288,7 +294,7 @@ def hazard_mark_duplicate(
     hazard.duplicate_of = original
     hazard.save()
     hazard_publish(
-        type="hazard.status_changed",
+        type=HAZARD_STATUS_CHANGED,
         hazard=hazard,
         extra={
             "duplicate_of": {
