@@ -37,7 +37,8 @@ from inspections.models import (
     HazardStatus,
 )
 from inspections.selectors import hazard_get, hazard_visible, user_staffs_community
-from points.services import points_award
+from points.awards import award
+from points.models import EarnKind
 
 S = HazardStatus
 DEFAULT_REOPEN_DAYS = 7
@@ -239,18 +240,20 @@ def hazard_close(*, user: Any, hazard_id: int, version: int, note: str = "") -> 
         raise PermissionDenied(_("A major hazard must be verified by someone else."))
     hazard.closed_at, hazard.closed_by = timezone.now(), user
     _save_and_announce(hazard)
-    _award_points_on_commit(hazard)
+    _award_verified_report(hazard)
     return hazard
 
 
-def _award_points_on_commit(hazard: Hazard) -> None:
-    """A resident whose report turned out to be a real hazard earns points (once per
-    hazard: the source key makes a second award a no-op)."""
-    if hazard.source != HazardSource.RESIDENT or hazard.reporter is None:
+def _award_verified_report(hazard: Hazard) -> None:
+    """A resident whose report turned out to be a real hazard earns points, after commit
+    (once per hazard: the source key makes a second award a no-op)."""
+    if hazard.source != HazardSource.RESIDENT or hazard.reporter_id is None:
         return
-    reporter, source, note = hazard.reporter, f"hazard:{hazard.pk}:verified", hazard.number
-    transaction.on_commit(
-        lambda: points_award(user=reporter, kind="hazard_verified", source=source, note=note)
+    award(
+        user_id=hazard.reporter_id,
+        kind=EarnKind.HAZARD_VERIFIED,
+        source=f"hazard:{hazard.pk}:verified",
+        note=hazard.number,
     )
 
 
