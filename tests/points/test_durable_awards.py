@@ -46,7 +46,11 @@ def test_an_award_is_paid_once_its_transaction_commits() -> None:
 
     row = PendingAward.objects.get()
     assert _earned(user.pk) == [("drill:1", 15)]
-    assert (row.done_at is not None, row.entry.source, row.attempts) == (True, "drill:1", 1)
+    assert (row.done_at is not None, row.entry, row.attempts) == (
+        True,
+        LedgerEntry.objects.get(source="drill:1"),
+        1,
+    )
 
 
 def test_a_rolled_back_transaction_owes_and_pays_nothing() -> None:
@@ -77,7 +81,7 @@ def test_an_award_needs_an_earn_kind_and_a_source(kind: object, source: str, err
     user = UserFactory()
 
     with pytest.raises(error), transaction.atomic():
-        award(user_id=user.pk, kind=kind, source=source)  # type: ignore[arg-type]
+        award(user_id=user.pk, kind=kind, source=source)
 
 
 def test_the_same_event_owed_twice_is_one_row_paid_once() -> None:
