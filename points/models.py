@@ -323,4 +323,4 @@ class PendingAward(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.source}"
+        return f"{self.get_kind_display()} {self.source}"
