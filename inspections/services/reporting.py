@@ -17,7 +17,13 @@ from config.api.errors import DomainError
 from config.idempotency import content_fingerprint, idempotent_replay
 from grids.models import Enterprise, RiskColour
 from grids.selectors import locate, user_active_grid, user_staff_communities
-from inspections.events import hazard_publish
+from inspections.events import (
+    HAZARD_COMMENTED,
+    HAZARD_DUPLICATE_SUGGESTED,
+    HAZARD_REPORTED,
+    hazard_publish,
+    hazard_staff_audiences,
+)
 from inspections.models import (
     Category,
     EventKind,
@@ -162,13 +168,13 @@ def _create(*, category: Category, location: Any, risk_colour: str, **fields: An
 
 
 def _announce(hazard: Hazard, suggestions: list[Hazard]) -> None:
-    hazard_publish(type="hazard.reported", hazard=hazard)
+    hazard_publish(type=HAZARD_REPORTED, hazard=hazard)
     if suggestions:
         hazard_publish(
-            type="hazard.duplicate_suggested",
+            type=HAZARD_DUPLICATE_SUGGESTED,
             hazard=hazard,
             extra={"suggestions": [s.pk for s in suggestions]},
-            audiences=[f"community.{hazard.community_id}.staff", "administrators"],
+            audiences=hazard_staff_audiences(hazard),
         )
 
 
@@ -215,7 +221,7 @@ def hazard_comment(
                     client_uuid=client_uuid,
                     fingerprint=fingerprint,
                 )
-                hazard_publish(type="hazard.commented", hazard=hazard, extra={"event": event.pk})
+                hazard_publish(type=HAZARD_COMMENTED, hazard=hazard, extra={"event": event.pk})
         except IntegrityError:
             # A parallel retry with the same UUID won the race: answer with its comment.
             if (replay := _comment_replay(hazard, client_uuid, fingerprint)) is None:
