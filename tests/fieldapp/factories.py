@@ -80,7 +80,9 @@ def build_city() -> City:
     reward offered there, and a resident of the building holding 300 points."""
     community = CommunityFactory(name="梅园新村社区")
     grid = GridFactory(community=community, name="第3网格")
-    building = BuildingFactory(community=community, grid=grid, lat=HERE[0], lng=HERE[1])
+    building = BuildingFactory(
+        community=community, grid=grid, lat=HERE[0], lng=HERE[1], address="梅园新村3栋"
+    )
     category = CategoryFactory(
         code="fire-exit",
         name_zh="消防通道堵塞",

@@ -36,7 +36,23 @@ async function loadMe() {
 
 function roleBlock(id, visible) { $(id).hidden = !visible; }
 
-async function showHome() {
+let homeRun = null;
+let homeAgain = false;
+
+/**
+ * Draw the home screen. Events come in bursts (assign + status change): while one draw
+ * runs, later requests collapse into a single follow-up, so two draws never interleave.
+ */
+function showHome() {
+  if (homeRun) { homeAgain = true; return homeRun; }
+  homeRun = drawHome().finally(() => {
+    homeRun = null;
+    if (homeAgain) { homeAgain = false; showHome(); }
+  });
+  return homeRun;
+}
+
+async function drawHome() {
   if (!me) await loadMe();
   $("greeting").textContent = t("hello", { name: me.display_name || me.username });
   const grid = me.worker_grid || me.home_grid;

@@ -37,11 +37,15 @@ export function hazardCard(hazard) {
  */
 export async function pagedList(list, path, { card = hazardCard, seen = null, empty = strings.empty } = {}) {
   list.replaceChildren();
+  // A newer fill of the same list wins; an older one still loading stops adding rows.
+  const generation = String(Number(list.dataset.generation || 0) + 1);
+  list.dataset.generation = generation;
   let next = path;
   let shown = 0;
   const sentinel = el("li", { cls: "more", attrs: { "aria-hidden": "true" } });
   const load = async () => {
     const page = next === path ? await cachedGet(path) : await api(next);
+    if (list.dataset.generation !== generation) { observer.disconnect(); return; }
     next = page.next;
     for (const row of page.results) {
       if (seen && seen.has(row.id)) continue;
