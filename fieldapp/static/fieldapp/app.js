@@ -12,6 +12,7 @@ import { setupPatrol } from "./patrol.js";
 import { balance } from "./points.js";
 import { forgetLastEvent, startLive, stopLive } from "./live.js";
 import "./kinds.js";
+import { photoPicker } from "./photos.js";
 
 const OPEN = ["reported", "assigned", "rectifying", "awaiting_verification"];
 const RETRY_MS = 60000;
@@ -177,7 +178,8 @@ function setup() {
       const body = await api("auth/token/", { method: "POST", body: JSON.stringify({ username: form.get("username"), password: form.get("password") }) });
       localStorage.setItem(TOKEN_KEY, body.token);
       say("");
-      await go("/", { replace: true });
+      // signedIn draws the screen once; drawing here too raced the user's first tap.
+      history.replaceState({ depth: (history.state && history.state.depth) || 0 }, "", "/");
       await signedIn();
     } catch (error) {
       say(error.status === 400 || error.status === 401 ? strings.badLogin : refusalText(error), "error");
@@ -215,6 +217,7 @@ function setup() {
   setInterval(sendWaiting, RETRY_MS);
   setupReport();
   setupPatrol();
+  photoPicker($("report-photo"), strings.takePhoto, strings.noPhotoYet);
 }
 
 function setLargeText(on) {

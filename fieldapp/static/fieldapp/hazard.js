@@ -6,7 +6,7 @@ import { $, api, cachedGet, categoryName, el, formatDate, isNetworkError, locali
 import { RISK_WORDS } from "./lists.js";
 import { clearFieldErrors, refusalText, say, showFieldErrors } from "./messages.js";
 import { enqueue, flushOutbox, waitingFor } from "./outbox.js";
-import { chosenPhotos } from "./photos.js";
+import { chosenPhotos, photoPicker } from "./photos.js";
 import { route } from "./router.js";
 import { categoryByCode, loadCategories } from "./report.js";
 
@@ -164,8 +164,10 @@ function photoStepForm(hazard, action, stage, photoLabel, buttonText, photoRequi
   const form = el("form", { cls: "step", attrs: { id: "form-" + action, novalidate: true } });
   const photo = el("input", { attrs: { id: action + "-photo", type: "file", accept: "image/*", capture: "environment", "data-field": "photo" } });
   const note = el("textarea", { attrs: { id: action + "-note", rows: "2", maxlength: "2000", "data-field": "note" } });
+  const photoRow = el("label", {}, el("span", { cls: "label-text", text: photoLabel + (photoRequired ? " " + strings.requiredMark : "") }), photo);
+  photoPicker(photo, strings.takePhoto, strings.noPhotoYet);
   form.append(
-    el("label", {}, el("span", { cls: "label-text", text: photoLabel + (photoRequired ? " " + strings.requiredMark : "") }), photo),
+    photoRow,
     el("label", {}, el("span", { cls: "label-text", text: strings.noteOptional }), note),
     el("button", { cls: "primary big", text: buttonText, attrs: { type: "submit", id: "step-" + action } }),
   );

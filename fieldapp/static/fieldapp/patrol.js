@@ -6,7 +6,7 @@
 import { $, cachedGet, el, formatDate, strings, t } from "./api.js";
 import { clearFieldErrors, refusalText, say, showFieldErrors } from "./messages.js";
 import { enqueue, flushOutbox, outboxAll } from "./outbox.js";
-import { downscale } from "./photos.js";
+import { downscale, photoPicker } from "./photos.js";
 import { go, route } from "./router.js";
 import { attributeField, attributeValues, categoryByCode, loadCategories } from "./report.js";
 
@@ -60,11 +60,14 @@ function itemFieldset(item) {
     if (set.querySelector("input:checked").value !== "fail" || !category) return;
     for (const definition of category.attributes || []) extra.append(attributeField(definition));
   });
+  const photo = el("input", { attrs: { type: "file", accept: "image/*", capture: "environment", name: "photo:" + item.code } });
+  const photoRow = el("label", {}, el("span", { cls: "label-text", text: strings.photoOptional }), photo);
+  photoPicker(photo, strings.takePhoto, strings.noPhotoYet);
   set.append(
     choices,
     extra,
     el("label", {}, el("span", { cls: "label-text", text: strings.noteOptional }), el("textarea", { attrs: { rows: "2", maxlength: "2000", name: "note:" + item.code } })),
-    el("label", {}, el("span", { cls: "label-text", text: strings.photoOptional }), el("input", { attrs: { type: "file", accept: "image/*", capture: "environment", name: "photo:" + item.code } })),
+    photoRow,
   );
   return set;
 }

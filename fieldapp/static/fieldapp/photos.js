@@ -34,3 +34,27 @@ export async function chosenPhotos(input) {
   for (const file of input.files || []) out.push(await downscale(file));
   return out;
 }
+
+/**
+ * A file input shown as a big button in the page's language: Chromium draws its own
+ * "Choose File / No file chosen" in the browser's language, not the app's. The real input
+ * stays on top (transparent), so tapping, focus and its label work as before.
+ */
+export function photoPicker(input, buttonText, noneText) {
+  const box = document.createElement("span");
+  box.className = "picker";
+  const face = document.createElement("span");
+  face.className = "picker-face";
+  face.setAttribute("aria-hidden", "true");
+  face.textContent = buttonText;
+  const name = document.createElement("span");
+  name.className = "picker-name";
+  name.setAttribute("aria-hidden", "true");
+  name.textContent = noneText;
+  input.addEventListener("change", () => {
+    name.textContent = input.files.length ? Array.from(input.files).map((file) => file.name).join("、") : noneText;
+  });
+  input.replaceWith(box);
+  box.append(input, face, name);
+  return box;
+}
