@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, ParamSpec
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +46,7 @@ from points.models import EarnKind
 S = HazardStatus
 DEFAULT_REOPEN_DAYS = 7
 Rule = Callable[[Any, Hazard], bool]
+P = ParamSpec("P")
 
 
 def hazard_snapshot(hazard: Hazard) -> dict[str, Any]:
@@ -111,7 +112,7 @@ class AlreadyDone(Exception):
         self.hazard = hazard
 
 
-def idempotent_step(service: Callable[..., Hazard]) -> Callable[..., Hazard]:
+def idempotent_step(service: Callable[P, Hazard]) -> Callable[P, Hazard]:
     """A retry of a step (same ``client_uuid``) returns the hazard instead of a stale 409.
 
     ``_transition`` finds the earlier timeline line under the hazard's lock and raises
@@ -119,9 +120,9 @@ def idempotent_step(service: Callable[..., Hazard]) -> Callable[..., Hazard]:
     """
 
     @wraps(service)
-    def run(**kwargs: Any) -> Hazard:
+    def run(*args: P.args, **kwargs: P.kwargs) -> Hazard:
         try:
-            return service(**kwargs)
+            return service(*args, **kwargs)
         except AlreadyDone as done:
             return done.hazard
 

@@ -144,6 +144,7 @@ def test_patrol_with_a_failed_item_shows_the_hazard_it_made(
     link.wait_for()
     inspection = Inspection.objects.get()
     made = inspection.results.get(item__code="exit").hazard
+    assert made is not None
     assert int(link.get_attribute("data-hazard")) == made.pk
     assert page.locator("#patrol-summary").inner_text() == "1 个不合格项已生成隐患："
     shoot(page, "patrol-done")

@@ -203,6 +203,8 @@ function setup() {
     go(link.getAttribute("href"));
   });
   for (const button of document.querySelectorAll("button.back")) button.addEventListener("click", () => history.length > 1 && history.state && history.state.depth ? history.back() : go("/", { replace: true }));
+  // Switching language keeps the screen the user is on.
+  document.querySelector("form.lang").addEventListener("submit", (event) => { event.target.elements.next.value = location.pathname; });
   $("large-text").addEventListener("change", (event) => setLargeText(event.target.checked));
   setLargeText(localStorage.getItem("safegrid.largeText") === "1");
   document.addEventListener("session-expired", sessionExpired);
