@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from inspections.models import Hazard, HazardEvent, HazardStatus, Inspection, Photo
-from inspections.services import hazard_assign, hazard_report
+from inspections.services import hazard_assign, hazard_reject, hazard_report
 from points.models import LedgerEntry, Voucher
 from tests.fieldapp.factories import (
     GEO,
@@ -211,3 +211,36 @@ def test_a_residents_offline_writes_are_sent_once(
     eventually(page, lambda: Voucher.objects.get().status == "cancelled")
     page.locator("#voucher-status").filter(has_text="已取消").wait_for()
     assert LedgerEntry.objects.filter(kind="refund").count() == 1
+
+
+def test_a_step_refused_meanwhile_is_shown_in_words_with_the_state_now(
+    asgi_server: str, new_page: Any
+) -> None:
+    city = build_city()
+    hazard = reported(city)
+    hazard = in_thread(
+        hazard_assign,
+        user=city.staff,
+        hazard_id=hazard.pk,
+        version=hazard.version,
+        assignee_id=city.worker.pk,
+    )
+    page = new_page(viewport=PHONES["large"], **GEO)
+    sign_in(page, asgi_server, "worker")
+    page.locator(f"#assigned-list [data-hazard='{hazard.pk}']").click()
+    page.context.set_offline(True)
+    page.locator("#step-start").click()
+    page.locator("#hazard-actions .waiting").wait_for()
+    in_thread(hazard_reject, user=city.staff, hazard_id=hazard.pk, version=2, reason="不属于本社区")
+
+    page.context.set_offline(False)
+
+    page.locator("#status").filter(has_text="待发送箱中有内容未被接受").wait_for(timeout=15_000)
+    page.goto(asgi_server + "/outbox")
+    refusal = page.locator("#outbox-items .refused").inner_text()
+    assert refusal == "未被接受： 他人已先修改了这条记录，请刷新后重试。 目前状态：未受理。"
+    shoot(page, "outbox-refused")
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.REJECTED
+    page.locator("#outbox-items button").click()  # a refused item may be deleted
+    page.locator("#outbox-items .empty").wait_for()

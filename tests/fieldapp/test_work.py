@@ -185,3 +185,18 @@ def test_staff_assign_to_the_grids_worker_then_verify_and_close_with_a_photo(
     assert Hazard.objects.get(pk=hazard.pk).photos.filter(stage="verification").count() == 1
     page.locator("#hazard-status[data-status='closed']").wait_for()
     shoot(page, "staff-closed")
+
+
+def test_the_grid_list_loads_the_next_page_on_scroll(asgi_server: str, new_page: Any) -> None:
+    city = build_city()
+    for number in range(55):
+        reported(city, f"第{number}处杂物")
+    page = new_page(viewport=PHONES["small"], **GEO)
+    sign_in(page, asgi_server, "worker")
+    page.locator("#grid-list [data-hazard]").nth(49).wait_for()
+    assert page.locator("#grid-list [data-hazard]").count() == 50  # one cursor page
+
+    page.locator("#grid-list [data-hazard]").nth(49).scroll_into_view_if_needed()
+
+    page.locator("#grid-list [data-hazard]").nth(54).wait_for()
+    assert len(set(listed(page, "#grid-list"))) == 55

@@ -146,7 +146,16 @@ async function sendWaiting() {
   if (sent.size) say(t("sentLater", { count: sent.size }));
   const left = await outboxAll();
   if (left.some((item) => item.error)) say(strings.someRefused, "error");
-  if (sent.size) render();
+  if (sent.size) redrawAfterSending();
+}
+
+// Screens that only show what the server holds are drawn again after the outbox went;
+// a form being filled in (report, patrol, a fix) is never redrawn under the user.
+const REDRAWN = new Set(["home", "outbox", "mine", "points", "rewards", "vouchers", "voucher"]);
+function redrawAfterSending() {
+  const screen = currentRoute();
+  if (screen && REDRAWN.has(screen.section)) render();
+  else if (screen && screen.section === "hazard") refreshHazard().catch(() => {});
 }
 
 async function signedIn() {
