@@ -41,8 +41,8 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
+from bench.partition_baseline import baseline_partition_city
 from grids.partition import (
-    baseline_partition_city,
     city_balance,
     convex_hull,
     local_metres,

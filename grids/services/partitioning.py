@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from grids.models import Building, Community, Grid, GridAssignment, User
 from grids.partition import (
     TOLERANCE,
-    convex_hull,
+    boundary_polygon,
     grid_balance,
     match_labels,
     partition_city,
@@ -30,8 +30,6 @@ from grids.partition import (
 )
 
 WRITE_BATCH = 2000
-# A grid of one building (or of buildings on one line) has no area: draw a small square.
-DEGENERATE_HALF_SIDE_DEG = 0.0001
 
 
 @dataclass(frozen=True)
@@ -410,20 +408,6 @@ def _grid_rows(plan: _Plan, grid_of_label: list[int]) -> list[GridRow]:
                      float(centre_lng[label]), True, grid_of_label[label]))  # fmt: skip
     rows += [(0, None, None, None, False, pk) for pk in plan.retired]
     return rows
-
-
-def boundary_polygon(lng: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
-    """GeoJSON polygon around points: their convex hull, or a small box when it has no area."""
-    points = np.column_stack([lng, lat]).astype(np.float64)
-    hull = convex_hull(points)
-    if len(hull) < 3:
-        low = points.min(axis=0) - DEGENERATE_HALF_SIDE_DEG
-        high = points.max(axis=0) + DEGENERATE_HALF_SIDE_DEG
-        hull = np.array(
-            [[low[0], low[1]], [high[0], low[1]], [high[0], high[1]], [low[0], high[1]]]
-        )
-    ring = [[round(float(x), 7), round(float(y), 7)] for x, y in hull]
-    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
 def _retire(grid_ids: list[int], *, by: User | None) -> None:
