@@ -30,12 +30,16 @@ from grids.partition.geometry import (
 )
 from grids.partition.quality import TOLERANCE, CityBalance, GridBalance, city_balance, grid_balance
 from grids.partition.relabelling import match_labels, residents_moved
+from grids.partition.repair import CityRepair, FullReason, Method, repair_city, repair_community
 
 __all__ = [
     "EARTH_RADIUS_M",
     "TOLERANCE",
     "CityBalance",
+    "CityRepair",
+    "FullReason",
     "GridBalance",
+    "Method",
     "boundary_polygon",
     "city_balance",
     "convex_hull",
@@ -46,6 +50,8 @@ __all__ = [
     "partition_city",
     "partition_community",
     "polsby_popper",
+    "repair_city",
+    "repair_community",
     "residents_moved",
     "strictly_inside",
 ]

@@ -28,6 +28,11 @@ class _GridState:
     ideal: FloatArray
     fixed: BoolArray
 
+    def far_out(self, grid: IntArray) -> BoolArray:
+        """Beyond half as much again as the tolerance."""
+        ideal = self.ideal[grid]
+        return np.asarray(np.abs(self.population[grid] - ideal) > 1.5 * TOLERANCE * ideal)
+
     def excess(self, grid: IntArray, change: FloatArray) -> FloatArray:
         """Residents beyond the tolerance if ``change`` residents were added to ``grid``."""
         ideal = self.ideal[grid]
@@ -43,8 +48,18 @@ def refine(
     grids: IntArray,
     grid_ideal: FloatArray,
     oversized: BoolArray,
+    *,
+    move_cost: FloatArray | None = None,
+    move_cap: float = 0.5,
 ) -> IntArray:
-    """Move or swap boundary units between neighbouring grids to bring grids into range."""
+    """Move or swap boundary units between neighbouring grids to bring grids into range.
+
+    Moves are ranked by the excess they remove. With a ``move_cost`` per unit (a local
+    repair: the residents who change worker if the unit moves, 0 for a new building) they
+    are ranked by the excess removed per resident moved, so one small building crosses
+    rather than two towers swapping, and a move costing more than ``move_cap`` times the
+    ideal size is not made.
+    """
     offset: IntArray = np.r_[0, np.cumsum(grids)[:-1]]
     grid = offset[community] + labels
     count = int(grids.sum())
@@ -56,7 +71,9 @@ def refine(
         out_of_range = (state.excess(np.arange(count), np.zeros(count)) > 0) & ~state.fixed
         if not out_of_range.any():
             break
-        moves = _best_moves(grid, weight, x, y, state, neighbours, out_of_range)
+        moves = _best_moves(
+            grid, weight, x, y, state, neighbours, out_of_range, move_cost, move_cap
+        )
         if not len(moves.unit):
             break
         _apply(moves, grid, weight, state)
@@ -108,6 +125,11 @@ class _Moves:
         returned: FloatArray = np.where(self.partner >= 0, weight[self.partner], 0.0)
         return weight[self.unit] - returned
 
+    def moved(self, cost: FloatArray) -> FloatArray:
+        """The cost of the unit's move plus, in a swap, the partner's."""
+        returned: FloatArray = np.where(self.partner >= 0, cost[self.partner], 0.0)
+        return cost[self.unit] + returned
+
     def gain(self, weight: FloatArray, state: _GridState) -> FloatArray:
         """How much excess beyond the tolerance each move removes."""
         change = self.change(weight)
@@ -140,6 +162,8 @@ def _best_moves(
     state: _GridState,
     neighbours: _NeighbourFinder,
     out_of_range: BoolArray,
+    move_cost: FloatArray | None,
+    move_cap: float,
 ) -> _Moves:
     """Non-conflicting moves and swaps across borders of out-of-range grids that gain."""
     unit, other = neighbours.pairs(np.flatnonzero(out_of_range[grid]))
@@ -162,7 +186,14 @@ def _best_moves(
     keep = _stays_close(moves.unit, moves.source, moves.target, x, y, centroid)
     keep &= ~is_swap | _stays_close(partner, moves.target, moves.source, x, y, centroid)
     keep &= is_swap | (state.units[moves.source] > 1)  # a grid never loses its last unit
-    return moves.take(keep).non_conflicting(gain[keep], len(state.population))
+    moves, gain = moves.take(keep), gain[keep]
+    if move_cost is not None:
+        moved = moves.moved(move_cost)
+        # The cap yields where a grid is far out of range (a tower was added to it).
+        far = state.far_out(moves.source) | state.far_out(moves.target)
+        small = (moved <= move_cap * state.ideal[moves.source]) | far
+        moves, gain = moves.take(small), gain[small] / np.maximum(moved[small], 1.0)
+    return moves.non_conflicting(gain, len(state.population))
 
 
 def _centroids(grid: IntArray, x: FloatArray, y: FloatArray, grids: int) -> FloatArray:

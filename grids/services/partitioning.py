@@ -1,8 +1,10 @@
 """Partition communities into grids and store the result, keeping grid identities.
 
 The arithmetic lives in ``grids.partition`` (pure numpy); this module loads the units,
-matches the new partition to the grids in the database (``match_labels``) so that grids
-keep their ids and workers wherever they can, and writes the result in bulk.
+repairs the community's grids locally after a small change (``repair_city``), or, when a
+repair cannot reach the tolerance, partitions it from scratch and matches the new grids to
+the old ones (``match_labels``), so that grids keep their ids, buildings and workers
+wherever they can; then it writes the result in bulk.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from django.utils.translation import gettext as _
 from grids.models import Building, Community, Grid, GridAssignment, User
 from grids.partition import (
     TOLERANCE,
+    FullReason,
+    Method,
     boundary_polygon,
     grid_balance,
     match_labels,
-    partition_city,
-    partition_community,
+    repair_city,
     residents_moved,
 )
 
@@ -58,7 +61,14 @@ class PartitionReport:
     within_tolerance: int
     oversized_single_unit: int
     applied: bool
+    method: Method
+    full_reason: FullReason | None
     grids: list[PlannedGrid] = field(default_factory=list)
+
+    @property
+    def method_note(self) -> str:
+        """What was done, in words a member of staff understands."""
+        return method_note(self.method, self.full_reason)
 
     @property
     def grid_count(self) -> int:
@@ -94,6 +104,8 @@ class _Plan:
     old_labels: np.ndarray
     new_labels: np.ndarray
     retired: list[int]
+    method: Method
+    full_reason: FullReason | None
 
 
 # --- public services -------------------------------------------------------------------
@@ -174,9 +186,11 @@ def _plans(
     active = _active_grids([c.pk for c in communities])
     for community in communities:
         _check_partitionable(community, units.get(community.pk))
-    raw = _raw_labels(communities, units, targets, city_wide=city_wide)
+    old = {c.pk: _old_labels(units[c.pk], active.get(c.pk, [])) for c in communities}
+    outcomes = _new_labels(communities, units, old, targets, city_wide=city_wide)
     return [
-        _plan(c, targets[c.pk], units[c.pk], active.get(c.pk, []), raw[c.pk]) for c in communities
+        _plan(c, targets[c.pk], units[c.pk], active.get(c.pk, []), old[c.pk], outcomes[c.pk])
+        for c in communities
     ]
 
 
@@ -229,45 +243,69 @@ def _active_grids(community_ids: list[int]) -> dict[int, list[int]]:
     return grids
 
 
-def _raw_labels(
+def _old_labels(units: _Units, grid_ids: list[int]) -> np.ndarray:
+    """Each building's grid as a position in ``grid_ids`` (ascending), -1 for none."""
+    known = np.array(grid_ids, dtype=np.int64)
+    if not len(known):
+        return np.full(len(units.ids), -1, np.int64)
+    position = np.minimum(np.searchsorted(known, units.old_grid), len(known) - 1)
+    return np.where(known[position] == units.old_grid, position, -1).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    labels: np.ndarray  # old positions when repaired, 0..k-1 still to match when not
+    method: Method
+    full_reason: FullReason | None
+
+
+def _new_labels(
     communities: list[Community],
     units: dict[int, _Units],
+    old: dict[int, np.ndarray],
     targets: dict[int, int],
     *,
     city_wide: bool,
-) -> dict[int, np.ndarray]:
-    same_target = len(set(targets.values())) == 1
-    if city_wide and same_target:
-        ids = [c.pk for c in communities]
-        codes = np.concatenate([np.full(len(units[pk].ids), pk, np.int64) for pk in ids])
-        labels = partition_city(
-            codes,
+) -> dict[int, _Outcome]:
+    """Repair or partition every community: all at once when they share one target."""
+    groups = (
+        [communities]
+        if city_wide and len(set(targets.values())) == 1
+        else [[c] for c in communities]
+    )
+    outcomes: dict[int, _Outcome] = {}
+    for group in groups:
+        ids = sorted(c.pk for c in group)  # repair_city reports communities in id order
+        repair = repair_city(
+            np.concatenate([np.full(len(units[pk].ids), pk, np.int64) for pk in ids]),
             np.concatenate([units[pk].lat for pk in ids]),
             np.concatenate([units[pk].lng for pk in ids]),
             np.concatenate([units[pk].residents for pk in ids]),
-            target=next(iter(targets.values())),
+            np.concatenate([old[pk] for pk in ids]),
+            target=targets[ids[0]],
         )
         sizes = np.cumsum([len(units[pk].ids) for pk in ids])[:-1]
-        return dict(zip(ids, np.split(labels, sizes), strict=True))
-    return {
-        c.pk: partition_community(
-            units[c.pk].lat, units[c.pk].lng, units[c.pk].residents, target=targets[c.pk]
-        )
-        for c in communities
-    }
+        for index, (pk, labels) in enumerate(zip(ids, np.split(repair.labels, sizes), strict=True)):
+            outcomes[pk] = _Outcome(labels, repair.methods[index], repair.reasons[index])
+    return outcomes
 
 
 def _plan(
-    community: Community, target: int, units: _Units, grid_ids: list[int], raw: np.ndarray
+    community: Community,
+    target: int,
+    units: _Units,
+    grid_ids: list[int],
+    old: np.ndarray,
+    outcome: _Outcome,
 ) -> _Plan:
-    known = np.array(grid_ids, dtype=np.int64)  # ascending: _active_grids orders by id
-    position = np.minimum(np.searchsorted(known, units.old_grid), max(len(known) - 1, 0))
-    found = known[position] == units.old_grid if len(known) else np.zeros(len(units.ids), bool)
-    old = np.where(found, position, -1).astype(np.int64)
-    new = match_labels(old, raw, units.residents)
+    new = outcome.labels
+    if outcome.method is Method.FULL:
+        new = match_labels(old, new, units.residents)
     used = set(new.tolist())
     retired = [grid_id for label, grid_id in enumerate(grid_ids) if label not in used]
-    return _Plan(community, target, units, grid_ids, old, new, retired)
+    return _Plan(
+        community, target, units, grid_ids, old, new, retired, outcome.method, outcome.full_reason
+    )
 
 
 def _report(plan: _Plan, *, applied: bool) -> PartitionReport:
@@ -302,8 +340,30 @@ def _report(plan: _Plan, *, applied: bool) -> PartitionReport:
         within_tolerance=balance.within_tolerance,
         oversized_single_unit=balance.oversized_single_unit,
         applied=applied,
+        method=plan.method,
+        full_reason=plan.full_reason,
         grids=planned,
     )
+
+
+def method_note(method: Method, full_reason: FullReason | None) -> str:
+    """One sentence for staff: a local repair, or why the grids were drawn anew."""
+    if method is Method.REPAIR:
+        return _("Local repair: the grids were kept and only buildings near the change move.")
+    notes = {
+        FullReason.FIRST_PARTITION: _("Full re-partition: the community had no grids yet."),
+        FullReason.GRID_COUNT: _(
+            "Full re-partition: the community needs a different number of grids for its "
+            "target size."
+        ),
+        FullReason.OVERSIZED_UNIT: _(
+            "Full re-partition: a building is now too large to share a grid."
+        ),
+        FullReason.OUT_OF_TOLERANCE: _(
+            "Full re-partition: a local repair could not keep the grids within ±10%."
+        ),
+    }
+    return notes[full_reason or FullReason.FIRST_PARTITION]
 
 
 # --- writing ----------------------------------------------------------------------------
