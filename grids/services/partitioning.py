@@ -11,28 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Field, JSONField, Model, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from grids.models import Building, Community, Grid, GridAssignment, User
+from grids.models import Building, Community, Grid, User
 from grids.partition import (
     TOLERANCE,
     FullReason,
     Method,
-    boundary_polygon,
     grid_balance,
     match_labels,
     repair_city,
     residents_moved,
 )
-
-WRITE_BATCH = 2000
+from grids.services.partition_writes import partition_write
 
 
 @dataclass(frozen=True)
@@ -136,10 +132,13 @@ def communities_partition_apply(
     communities: Sequence[Community] | QuerySet[Community],
     target_grid_size: int | None = None,
     by: User | None = None,
+    bulk_write: bool | None = None,
 ) -> list[PartitionReport]:
-    """Re-partition many communities at once: one load, one ``partition_city``, bulk writes.
+    """Re-partition many communities at once: one load, one ``repair_city``, bulk writes.
 
-    This is the path for a whole city (and the benchmark's database write).
+    This is the path for a whole city (and the benchmark's database write). ``bulk_write``
+    picks how rows are written: by default COPY on PostgreSQL and the ORM elsewhere; the
+    benchmark and tests choose to compare the two.
     """
     locked = list(
         Community.objects.select_for_update()
@@ -152,8 +151,15 @@ def communities_partition_apply(
     if target_grid_size is not None:
         Community.objects.filter(pk__in=targets).update(target_grid_size=target_grid_size)
     plans = _plans(locked, target_grid_size, city_wide=len(locked) > 1, targets=targets)
-    _write(plans, by=by)
+    partition_write(plans, by=by, bulk=_bulk(bulk_write))
     return [_report(plan, applied=True) for plan in plans]
+
+
+def _bulk(bulk_write: bool | None) -> bool:
+    on_postgres = connection.vendor == "postgresql"
+    if bulk_write and not on_postgres:
+        raise ValueError("bulk_write needs PostgreSQL (it writes with COPY)")
+    return on_postgres if bulk_write is None else bulk_write
 
 
 # --- planning ---------------------------------------------------------------------------
@@ -364,115 +370,3 @@ def method_note(method: Method, full_reason: FullReason | None) -> str:
         ),
     }
     return notes[full_reason or FullReason.FIRST_PARTITION]
-
-
-# --- writing ----------------------------------------------------------------------------
-
-
-def _write(plans: list[_Plan], *, by: User | None) -> None:
-    new_grids = _create_grids(plans)
-    building_rows: list[tuple[int, int]] = []
-    grid_rows: list[GridRow] = []
-    retired: list[int] = []
-    for plan in plans:
-        grid_of_label = plan.grid_ids + new_grids[plan.community.pk]
-        target = np.array(grid_of_label, dtype=np.int64)[plan.new_labels]
-        changed = np.flatnonzero(target != plan.units.old_grid)
-        building_rows += [(int(target[i]), int(plan.units.ids[i])) for i in changed]
-        grid_rows += _grid_rows(plan, grid_of_label)
-        retired += plan.retired
-    _update_many(Building, ["grid"], building_rows)
-    _update_many(Grid, GRID_FIELDS, grid_rows)
-    _retire(retired, by=by)
-
-
-def _update_many(model: type[Model], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """``UPDATE ... WHERE pk = %s`` for many rows in one ``executemany``.
-
-    ``bulk_update`` builds a CASE expression per batch and spent over 90% of a city-wide
-    apply compiling it; a prepared statement run many times is two orders faster on SQLite
-    and PostgreSQL alike.
-    """
-    if not rows:
-        return
-    meta = model._meta
-    columns: list[Field[Any, Any]] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-    pk_column = quote(str(meta.pk.column)) if meta.pk else "id"
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {pk_column} = %s"
-    # Only JSON needs the field's own preparation; numbers, booleans and None pass as they are.
-    prepare = [f.get_db_prep_save if isinstance(f, JSONField) else None for f in columns]
-    params = [
-        [p(v, connection) if p else v for p, v in zip(prepare, row[:-1], strict=True)] + [row[-1]]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), WRITE_BATCH * 10):
-            cursor.executemany(sql, params[start : start + WRITE_BATCH * 10])
-
-
-def _create_grids(plans: list[_Plan]) -> dict[int, list[int]]:
-    """Create the grids each plan needs beyond the existing ones; their ids by community."""
-    taken = set(
-        Grid.objects.filter(community_id__in=[p.community.pk for p in plans]).values_list(
-            "code", flat=True
-        )
-    )
-    pending: list[Grid] = []
-    owners: list[int] = []
-    for plan in plans:
-        needed = int(plan.new_labels.max()) + 1 - len(plan.grid_ids)
-        number = 0
-        for _index in range(max(needed, 0)):
-            number += 1
-            while f"{plan.community.code}-{number:03d}" in taken:
-                number += 1
-            code = f"{plan.community.code}-{number:03d}"
-            taken.add(code)
-            name = _("%(community)s grid %(number)d") % {
-                "community": plan.community.name,
-                "number": number,
-            }
-            pending.append(Grid(community=plan.community, code=code, name=name[:64]))
-            owners.append(plan.community.pk)
-    created: dict[int, list[int]] = {p.community.pk: [] for p in plans}
-    for owner, grid in zip(owners, Grid.objects.bulk_create(pending), strict=True):
-        created[owner].append(grid.pk)
-    return created
-
-
-GridRow = tuple[int, dict[str, Any] | None, float | None, float | None, bool, int]
-"""population, boundary, centroid_lat, centroid_lng, is_active, pk: as ``GRID_FIELDS``."""
-GRID_FIELDS = ["population", "boundary", "centroid_lat", "centroid_lng", "is_active"]
-
-
-def _grid_rows(plan: _Plan, grid_of_label: list[int]) -> list[GridRow]:
-    """Population, boundary and centre of every grid the plan uses, plus retired ones."""
-    units, labels = plan.units, plan.new_labels
-    count = int(labels.max()) + 1
-    population = np.bincount(labels, weights=units.residents, minlength=count)
-    # Centres weighted by residents; a grid without residents takes its buildings' mean.
-    weight = np.where(population[labels] > 0, units.residents, 1.0)
-    total = np.maximum(np.bincount(labels, weights=weight, minlength=count), 1e-12)
-    centre_lat = np.bincount(labels, weights=weight * units.lat, minlength=count) / total
-    centre_lng = np.bincount(labels, weights=weight * units.lng, minlength=count) / total
-    order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
-    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-    rows: list[GridRow] = []
-    for start, end in zip(starts, np.r_[starts[1:], len(labels)], strict=True):
-        label, members = int(sorted_labels[start]), order[start:end]
-        boundary = boundary_polygon(units.lng[members], units.lat[members])
-        rows.append((int(population[label]), boundary, float(centre_lat[label]),
-                     float(centre_lng[label]), True, grid_of_label[label]))  # fmt: skip
-    rows += [(0, None, None, None, False, pk) for pk in plan.retired]
-    return rows
-
-
-def _retire(grid_ids: list[int], *, by: User | None) -> None:
-    """End the cover of grids left without buildings; the assignment rows stay as history."""
-    if grid_ids:
-        GridAssignment.objects.filter(grid_id__in=grid_ids, ended_at__isnull=True).update(
-            ended_at=timezone.now(), ended_by=by
-        )
