@@ -22,6 +22,7 @@ from grids.partition.algorithm import partition_city, partition_community
 from grids.partition.geometry import (
     EARTH_RADIUS_M,
     boundary_polygon,
+    boundary_polygons,
     convex_hull,
     local_metres,
     optimal_assignment,
@@ -41,6 +42,7 @@ __all__ = [
     "GridBalance",
     "Method",
     "boundary_polygon",
+    "boundary_polygons",
     "city_balance",
     "convex_hull",
     "grid_balance",

@@ -36,17 +36,22 @@ def convex_hull(points: ArrayLike) -> FloatArray:
     """
     xy = point_array(points, "points")
     order = np.lexsort((xy[:, 1], xy[:, 0]))
-    ordered: list[tuple[float, float]] = [(float(a), float(b)) for a, b in xy[order]]
+    hull = _hull_of_sorted(xy[order].tolist())
+    return np.array(hull, dtype=np.float64).reshape(-1, 2)
+
+
+def _hull_of_sorted(ordered: list[list[float]]) -> list[list[float]]:
+    """Monotone chain over points sorted by x, then y; repeated points are dropped."""
     distinct = [p for i, p in enumerate(ordered) if i == 0 or p != ordered[i - 1]]
     if len(distinct) < 3:
-        return np.array(distinct, dtype=np.float64).reshape(-1, 2)
+        return distinct
     lower = _half_hull(distinct)
     upper = _half_hull(distinct[::-1])
-    return np.array(lower[:-1] + upper[:-1], dtype=np.float64)
+    return lower[:-1] + upper[:-1]
 
 
-def _half_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    chain: list[tuple[float, float]] = []
+def _half_hull(points: list[list[float]]) -> list[list[float]]:
+    chain: list[list[float]] = []
     for p in points:
         while len(chain) >= 2 and _turn(chain[-2], chain[-1], p) <= 0:
             chain.pop()
@@ -54,7 +59,7 @@ def _half_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return chain
 
 
-def _turn(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+def _turn(o: list[float], a: list[float], b: list[float]) -> float:
     """Positive for a counter-clockwise turn o -> a -> b."""
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
@@ -116,15 +121,29 @@ def community_metres(
 def boundary_polygon(lng: ArrayLike, lat: ArrayLike) -> dict[str, Any]:
     """GeoJSON polygon around a grid's buildings: their convex hull, or a small box when the
     hull has no area (one building, or buildings on one line). The one way grids get drawn."""
+    single = np.zeros(np.size(lng), np.int64)
+    return boundary_polygons(lng, lat, single)[0]
+
+
+def boundary_polygons(lng: ArrayLike, lat: ArrayLike, group: ArrayLike) -> list[dict[str, Any]]:
+    """``boundary_polygon`` of each group of points (groups 0..g-1, every one non-empty),
+    sorting once for all: a city has 50,000 grids to draw."""
     points = point_array(np.column_stack([lng, lat]), "points")
-    hull = convex_hull(points)
-    if len(hull) < 3:
-        low = points.min(axis=0) - DEGENERATE_HALF_SIDE_DEG
-        high = points.max(axis=0) + DEGENERATE_HALF_SIDE_DEG
-        hull = np.array(
-            [[low[0], low[1]], [high[0], low[1]], [high[0], high[1]], [low[0], high[1]]]
-        )
-    ring = [
-        [round(float(x), BOUNDARY_DECIMALS), round(float(y), BOUNDARY_DECIMALS)] for x, y in hull
+    groups = np.asarray(group, dtype=np.int64)
+    order = np.lexsort((points[:, 1], points[:, 0], groups))
+    ordered = points[order].tolist()
+    bounds = np.flatnonzero(np.r_[True, np.diff(groups[order]) != 0, True]).tolist()
+    return [
+        _polygon(ordered[start:end]) for start, end in zip(bounds[:-1], bounds[1:], strict=False)
     ]
+
+
+def _polygon(ordered: list[list[float]]) -> dict[str, Any]:
+    hull = _hull_of_sorted(ordered)
+    if len(hull) < 3:
+        xs, ys = [p[0] for p in ordered], [p[1] for p in ordered]
+        low = (min(xs) - DEGENERATE_HALF_SIDE_DEG, min(ys) - DEGENERATE_HALF_SIDE_DEG)
+        high = (max(xs) + DEGENERATE_HALF_SIDE_DEG, max(ys) + DEGENERATE_HALF_SIDE_DEG)
+        hull = [list(low), [high[0], low[1]], list(high), [low[0], high[1]]]
+    ring = [[round(x, BOUNDARY_DECIMALS), round(y, BOUNDARY_DECIMALS)] for x, y in hull]
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}

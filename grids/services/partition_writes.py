@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import Building, Grid, GridAssignment, User
-from grids.partition import boundary_polygon
+from grids.partition.geometry import boundary_polygons
 
 if TYPE_CHECKING:
     from grids.services.partitioning import _Plan
@@ -29,7 +29,7 @@ WRITE_BATCH = 2000
 
 def partition_write(plans: list[_Plan], *, by: User | None, bulk: bool) -> None:
     """Write every plan: ``bulk`` sends the rows with COPY (PostgreSQL only)."""
-    new_grids = _create_grids(plans)
+    new_grids = _create_grids(plans, bulk=bulk)
     building_rows: list[tuple[int, int]] = []
     grid_rows: list[GridRow] = []
     retired: list[int] = []
@@ -101,15 +101,19 @@ def _update_many(model: type[Model], fields: list[str], rows: list[tuple[Any, ..
             cursor.executemany(sql, params[start : start + WRITE_BATCH * 10])
 
 
-def _create_grids(plans: list[_Plan]) -> dict[int, list[int]]:
-    """Create the grids each plan needs beyond the existing ones; their ids by community."""
+def _create_grids(plans: list[_Plan], *, bulk: bool) -> dict[int, list[int]]:
+    """Create the grids each plan needs beyond the existing ones; their ids by community.
+
+    They start with the model's defaults, as ``bulk_create`` would make them; the grid
+    figures are written with the kept grids' afterwards.
+    """
     taken = set(
         Grid.objects.filter(community_id__in=[p.community.pk for p in plans]).values_list(
             "code", flat=True
         )
     )
-    pending: list[Grid] = []
-    owners: list[int] = []
+    pending: list[tuple[int, str, str]] = []
+    name_pattern = _("%(community)s grid %(number)d")
     for plan in plans:
         needed = int(plan.new_labels.max()) + 1 - len(plan.grid_ids)
         number = 0
@@ -119,16 +123,39 @@ def _create_grids(plans: list[_Plan]) -> dict[int, list[int]]:
                 number += 1
             code = f"{plan.community.code}-{number:03d}"
             taken.add(code)
-            name = _("%(community)s grid %(number)d") % {
-                "community": plan.community.name,
-                "number": number,
-            }
-            pending.append(Grid(community=plan.community, code=code, name=name[:64]))
-            owners.append(plan.community.pk)
+            name = name_pattern % {"community": plan.community.name, "number": number}
+            pending.append((plan.community.pk, code, name[:64]))
+    ids = _copy_new_grids(pending) if bulk else _bulk_create_grids(pending)
     created: dict[int, list[int]] = {p.community.pk: [] for p in plans}
-    for owner, grid in zip(owners, Grid.objects.bulk_create(pending), strict=True):
-        created[owner].append(grid.pk)
+    for (owner, _code, _name), grid_id in zip(pending, ids, strict=True):
+        created[owner].append(grid_id)
     return created
+
+
+def _bulk_create_grids(pending: list[tuple[int, str, str]]) -> list[int]:
+    grids = [Grid(community_id=owner, code=code, name=name) for owner, code, name in pending]
+    return [grid.pk for grid in Grid.objects.bulk_create(grids)]
+
+
+def _copy_new_grids(pending: list[tuple[int, str, str]]) -> list[int]:
+    """Insert grids by COPY with ids drawn from the table's sequence, in order."""
+    if not pending:
+        return []
+    defaults = Grid()  # the model's defaults, exactly what bulk_create would write
+    fixed = [defaults.population, None, None, None, defaults.is_active]
+    table = connection.ops.quote_name(Grid._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Grid._meta.db_table, len(pending)],
+        )
+        ids = [int(row[0]) for row in cursor.fetchall()]
+        columns = "id, community_id, code, name, population, boundary, centroid_lat, " \
+            "centroid_lng, is_active"  # fmt: skip
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for grid_id, (owner, code, name) in zip(ids, pending, strict=True):
+                copy.write_row([grid_id, owner, code, name, *fixed])
+    return ids
 
 
 GridRow = tuple[int, dict[str, Any] | None, float | None, float | None, bool, int]
@@ -146,13 +173,10 @@ def _grid_rows(plan: _Plan, grid_of_label: list[int]) -> list[GridRow]:
     total = np.maximum(np.bincount(labels, weights=weight, minlength=count), 1e-12)
     centre_lat = np.bincount(labels, weights=weight * units.lat, minlength=count) / total
     centre_lng = np.bincount(labels, weights=weight * units.lng, minlength=count) / total
-    order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
-    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    used, dense = np.unique(labels, return_inverse=True)
+    boundaries = boundary_polygons(units.lng, units.lat, dense)
     rows: list[GridRow] = []
-    for start, end in zip(starts, np.r_[starts[1:], len(labels)], strict=True):
-        label, members = int(sorted_labels[start]), order[start:end]
-        boundary = boundary_polygon(units.lng[members], units.lat[members])
+    for label, boundary in zip(used.tolist(), boundaries, strict=True):
         rows.append((int(population[label]), boundary, float(centre_lat[label]),
                      float(centre_lng[label]), True, grid_of_label[label]))  # fmt: skip
     rows += [(0, None, None, None, False, pk) for pk in plan.retired]

@@ -16,6 +16,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from grids.models import Building, Community, Grid, User
@@ -214,14 +215,20 @@ def _check_partitionable(community: Community, units: _Units | None) -> None:
 
 
 def _load_units(community_ids: list[int]) -> dict[int, _Units]:
-    rows = list(
+    query = (
         Building.objects.filter(community_id__in=community_ids)
         .order_by("community_id", "id")
-        .values_list("community_id", "id", "lat", "lng", "residents", "grid_id")
+        .values_list("community_id", "id", "lat", "lng", "residents", Coalesce("grid_id", 0))
     )
+    # The compiled query on a plain cursor: numbers straight into numpy, without building a
+    # Python row per building (half a million of them for a city).
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return {}
-    table = np.array([[r[0], r[1], r[2], r[3], r[4], r[5] or 0] for r in rows], dtype=np.float64)
+    table = np.array(rows, dtype=np.float64)
     community = table[:, 0].astype(np.int64)
     starts = np.flatnonzero(np.r_[True, community[1:] != community[:-1]])
     ends = np.r_[starts[1:], len(community)]
