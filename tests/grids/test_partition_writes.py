@@ -34,7 +34,7 @@ def _city() -> list[Any]:
         make_worker(grid)
     first = Building.objects.filter(community__code="W-A").order_by("pk")
     Building.objects.filter(pk__in=[b.pk for b in first[:6]]).delete()  # W-A loses a grid
-    recounted = Building.objects.filter(community__code="W-B").order_by("pk").first()
+    recounted = Building.objects.filter(community__code="W-B").order_by("pk")[0]
     Building.objects.filter(pk=recounted.pk).update(residents=140)
     return communities
 
