@@ -163,8 +163,9 @@ def _reasons_before_repair(
     fits = off_by <= np.maximum(TOLERANCE * old_grids, 0.5 + GRID_COUNT_HYSTERESIS)
     reasons[~fits] = FullReason.GRID_COUNT.value
     oversized = set_apart_oversized_units(codes, weight, safe_grids)[1]
-    grid = np.where(dense >= 0, _offsets(old_grids)[codes] + dense, 0)
-    shared = oversized & (dense >= 0) & (count_by(grid, int(old_grids.sum()) + 1)[grid] > 1)
+    spare = int(old_grids.sum())  # new units count in a slot of their own
+    grid = np.where(dense >= 0, _offsets(old_grids)[codes] + dense, spare)
+    shared = oversized & (dense >= 0) & (count_by(grid, spare + 1)[grid] > 1)
     reasons[np.unique(codes[shared])] = FullReason.OVERSIZED_UNIT.value
     reasons[old_grids == 0] = FullReason.FIRST_PARTITION.value
     return reasons

@@ -106,3 +106,19 @@ def test_small_changes_move_at_most_twice_the_changed_residents_in_the_median() 
     assert repair.ratios().max() <= 5
     assert repair.within / repair.judged >= 0.98
     assert np.median(current.ratios()) > 2 and current.ratios().max() > 5
+
+
+def test_a_new_building_does_not_make_a_tower_alone_in_its_grid_look_shared() -> None:
+    lat, lng, residents = community_units(seed=6)
+    residents = residents.copy()
+    residents[0] = 700
+    old = partition_community(lat, lng, residents)
+    grids = int(old.max()) + 1
+    old = (old + 1) % grids  # the tower's own grid becomes grid 0
+
+    result = repair_community(
+        np.r_[lat, lat[50]], np.r_[lng, lng[50]], np.r_[residents, 30], np.r_[old, -1]
+    )
+
+    assert result.methods == [Method.REPAIR]
+    assert (result.labels == result.labels[0]).sum() == 1
