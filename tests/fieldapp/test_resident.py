@@ -94,7 +94,7 @@ def test_resident_redeems_a_reward_and_the_voucher_qr_reads_back(
     sign_in(page, asgi_server, "resident")
     page.locator("#go-points").click()
     page.locator("#points-balance").filter(has_text="300 积分").wait_for()
-    assert "完成培训" in page.locator("#points-history").inner_text()
+    page.locator("#points-history .card").filter(has_text="+300 · 完成培训").wait_for()
     page.go_back()
     page.locator("#go-rewards").click()
 
