@@ -58,6 +58,14 @@ def test_resident_screens(asgi_server: str, new_page: Any, phone: str) -> None:
     page.locator("#home-points").filter(has_text="300").wait_for()
     shoot(page, "resident-home")
     assert_accessible(page)
+    page.get_by_label("大字").check()  # 适老化: larger type, kept for the next visit
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "25px"
+    shoot(page, "resident-home-large-text")
+    assert_accessible(page)
+    page.reload()
+    page.locator("#home").wait_for()
+    assert page.get_by_label("大字").is_checked()
+    page.get_by_label("大字").uncheck()
 
     page.locator("#go-report").click()
     page.locator("#report-categories input[value='fire-exit']").check()
