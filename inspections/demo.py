@@ -34,7 +34,7 @@ from inspections.models import (
     Photo,
     PhotoStage,
 )
-from inspections.photos import process_photo
+from config.photos import process_photo
 
 S = HazardStatus
 FLOORS = {"code": "floor", "datatype": "number", "required": True, "description": "所在楼层"}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from grids.selectors import user_active_grid
 from inspections.events import hazard_publish
 from inspections.models import EventKind, Hazard, HazardEvent, ItemResult, Photo, PhotoStage
-from inspections.photos import ProcessedPhoto, process_photo, read_upload
+from config.photos import ProcessedPhoto, process_photo, read_upload
 from inspections.selectors import hazard_get, user_staffs_community
 
 PHOTO_DIR = "hazard-photos"
