@@ -3,6 +3,7 @@
 from grids.selectors.users import (
     LOCATE_RADIUS_M,
     Location,
+    distance_m,
     locate,
     user_active_grid,
     user_event_groups,
@@ -17,6 +18,7 @@ from grids.selectors.users import (
 __all__ = [
     "LOCATE_RADIUS_M",
     "Location",
+    "distance_m",
     "locate",
     "user_active_grid",
     "user_event_groups",

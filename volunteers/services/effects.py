@@ -1,0 +1,28 @@
+"""The two effects other rooms carry out for volunteers: realtime events and points.
+
+Every volunteer service goes through these two functions, so the seams they stand on
+(``config.realtime.publish`` and the points award door) are named in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from config.realtime.catalogue import EventType
+from config.realtime.publish import publish
+from grids.models import User
+from points.services import points_award
+
+
+def volunteer_notify(*, type: EventType, user_id: int, data: dict[str, Any]) -> None:
+    """Tell one volunteer, in the caller's transaction; delivered after commit."""
+    publish(type=type.name, data=data, audiences=[f"user.{user_id}"])
+
+
+def volunteer_award(*, user_id: int, kind: str, source: str, note: str = "") -> None:
+    """Pay points for ``source`` once, after the caller's transaction commits."""
+    transaction.on_commit(
+        lambda: points_award(user=User.objects.get(pk=user_id), kind=kind, source=source, note=note)
+    )
