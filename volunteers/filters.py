@@ -46,7 +46,10 @@ class ActivityFilter(django_filters.FilterSet):
             return queryset  # applied once, from lat
         if lat is None or lng is None:
             raise ValidationError({"lng": _("Give both lat and lng to look near a place.")})
-        return near_box(queryset, float(lat), float(lng), float(data.get("radius") or 5000))
+        radius = data.get("radius")
+        return near_box(
+            queryset, float(lat), float(lng), 5000.0 if radius is None else float(radius)
+        )
 
 
 class ApprovalFilter(django_filters.FilterSet):
