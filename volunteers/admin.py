@@ -108,7 +108,7 @@ class CertificateInline(admin.TabularInline):
     model = Certificate
     extra = 0
     can_delete = False
-    fields = ["skill", "issuer", "number", "expires_on", "status", "photo_preview"]
+    fields = ("skill", "issuer", "number", "expires_on", "status", "photo_preview")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -130,9 +130,9 @@ class VolunteerProfileAdmin(ScopedChoicesMixin, CommunityScopedAdmin):
     list_filter = ["status", "on_duty", "community"]
     list_select_related = ["user", "community"]
     search_fields = ["user__display_name", "user__username"]
-    fields = ["user", "community", "status", "skills", "base_lat", "base_lng", "on_duty",
-              "last_lat", "last_lng", "last_located_at"]  # fmt: skip
-    readonly_fields = ["user", "on_duty", "last_lat", "last_lng", "last_located_at"]
+    fields = ("user", "community", "status", "skills", "base_lat", "base_lng", "on_duty",
+              "last_lat", "last_lng", "last_located_at")  # fmt: skip
+    readonly_fields = ("user", "on_duty", "last_lat", "last_lng", "last_located_at")
     filter_horizontal = ["skills"]
     inlines = [AvailabilityInline, CertificateInline]
 
@@ -159,8 +159,8 @@ class CertificateAdmin(CommunityScopedAdmin):
     list_filter = ["status", "skill"]
     list_select_related = ["profile__user", "skill"]
     search_fields = ["number", "issuer", "profile__user__display_name"]
-    readonly_fields = ["profile", "skill", "issuer", "number", "expires_on", "status",
-                       "confirmed_by", "confirmed_at", "session", "photo_preview"]  # fmt: skip
+    readonly_fields = ("profile", "skill", "issuer", "number", "expires_on", "status",
+                       "confirmed_by", "confirmed_at", "session", "photo_preview")  # fmt: skip
     fields = readonly_fields
     actions = ["confirm", "reject"]
 
@@ -225,7 +225,7 @@ class EnrolmentInline(admin.TabularInline):
     model = Enrolment
     extra = 0
     can_delete = False
-    fields = ["profile", "status", "completed_at"]
+    fields = ("profile", "status", "completed_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -257,7 +257,7 @@ class EnrolmentAdmin(CommunityScopedAdmin):
     list_display = ["profile", "session", "status", "completed_at"]
     list_filter = ["status"]
     list_select_related = ["profile__user", "session__course"]
-    readonly_fields = ["profile", "session", "status", "completed_at", "recorded_by"]
+    readonly_fields = ("profile", "session", "status", "completed_at", "recorded_by")
     fields = readonly_fields
     actions = ["attended", "completed", "absent"]
 
@@ -285,8 +285,8 @@ class SignupInline(admin.TabularInline):
     model = Signup
     extra = 0
     can_delete = False
-    fields = ["profile", "status", "waiting_position", "checked_in_at", "checked_out_at",
-              "minutes", "hours_status", "no_show"]  # fmt: skip
+    fields = ("profile", "status", "waiting_position", "checked_in_at", "checked_out_at",
+              "minutes", "hours_status", "no_show")  # fmt: skip
     readonly_fields = fields
     ordering = ["status", "waiting_position", "id"]
 
@@ -301,7 +301,7 @@ class ActivityAdmin(ScopedChoicesMixin, CommunityScopedAdmin):
     list_filter = ["kind", "community"]
     list_select_related = ["community"]
     search_fields = ["title", "place"]
-    readonly_fields = ["checkin_code", "cancelled_at", "created_by"]
+    readonly_fields = ("checkin_code", "cancelled_at", "created_by")
     filter_horizontal = ["required_skills"]
     inlines = [SignupInline]
 
@@ -356,10 +356,10 @@ class SignupAdmin(CommunityScopedAdmin):
     list_select_related = ["profile__user", "activity"]
     search_fields = ["profile__user__display_name", "activity__title"]
     ordering = ["checked_out_at", "id"]
-    readonly_fields = ["activity", "profile", "status", "waiting_position", "signed_up_at",
+    readonly_fields = ("activity", "profile", "status", "waiting_position", "signed_up_at",
                        "promoted_at", "cancelled_at", "checked_in_at", "checked_out_at",
                        "minutes", "hours_status", "hours_decided_by", "hours_decided_at",
-                       "no_show"]  # fmt: skip
+                       "no_show")  # fmt: skip
     fields = readonly_fields
     actions = ["approve", "reject"]
 

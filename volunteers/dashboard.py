@@ -158,14 +158,14 @@ def activity_blocks(filters: DashboardFilters) -> list[Block]:
     weekly = dict(
         approved.annotate(week=TruncWeek("checked_in_at"))
         .values("week")
-        .annotate(minutes=Sum("minutes"))
-        .values_list("week", "minutes")
+        .annotate(total_minutes=Sum("minutes"))
+        .values_list("week", "total_minutes")
     )
     by_week = {timezone.localtime(w).date(): m for w, m in weekly.items() if w}
     monthly = (
         approved.annotate(month=TruncMonth("checked_in_at"))
         .values("month")
-        .annotate(minutes=Sum("minutes"))
+        .annotate(total_minutes=Sum("minutes"))
         .order_by("month")
     )
     return [
@@ -180,7 +180,10 @@ def activity_blocks(filters: DashboardFilters) -> list[Block]:
             title=_("Hours per month"),
             columns=[_("Month"), _("Hours")],
             rows=[
-                [timezone.localtime(row["month"]).strftime("%Y-%m"), f"{row['minutes'] / 60:,.1f}"]
+                [
+                    timezone.localtime(row["month"]).strftime("%Y-%m"),
+                    f"{row['total_minutes'] / 60:,.1f}",
+                ]
                 for row in monthly
                 if row["month"]
             ],

@@ -68,10 +68,11 @@ def profile_skill_ids(*, profile: VolunteerProfile, today: date | None = None) -
         profile.certificates.filter(certificate_valid_q(today)).values_list("skill_id", flat=True)
     )
     held: set[int] = set()
-    for skill_id in declared | certified:
-        while skill_id is not None and skill_id not in held:
-            held.add(skill_id)
-            skill_id = skills.get(skill_id)
+    for start in declared | certified:
+        current: int | None = start
+        while current is not None and current not in held:
+            held.add(current)
+            current = skills.get(current)
     return held
 
 

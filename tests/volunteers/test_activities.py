@@ -271,18 +271,16 @@ def test_staff_plan_an_activity_and_show_its_qr(client_for: Client) -> None:
 
 
 def _pending(community: Any, minutes: int = 120, days_ago: int = 1) -> Signup:
-    activity = ActivityFactory(
-        community=community,
-        starts_at=timezone.now() - timedelta(days=days_ago, hours=3),
-        ends_at=timezone.now() - timedelta(days=days_ago),
-    )
+    ends = timezone.now() - timedelta(days=days_ago)
+    starts = ends - timedelta(hours=3)
+    activity = ActivityFactory(community=community, starts_at=starts, ends_at=ends)
     return Signup.objects.create(
         activity=activity,
         profile=ProfileFactory(community=community),
         status="confirmed",
-        signed_up_at=activity.starts_at - timedelta(days=1),
-        checked_in_at=activity.starts_at,
-        checked_out_at=activity.ends_at,
+        signed_up_at=starts - timedelta(days=1),
+        checked_in_at=starts,
+        checked_out_at=ends,
         minutes=minutes,
         hours_status=HoursStatus.PENDING,
     )

@@ -118,18 +118,17 @@ def test_concurrent_cancellations_promote_in_order() -> None:
 def test_hours_and_points_paid_once_when_approved_twice_at_once() -> None:
     EarningRuleFactory(kind=EarnKind.VOLUNTEER_HOURS, points=10, daily_cap=None, monthly_cap=None)
     EarningRuleFactory(kind=EarnKind.DRILL_ATTENDED, points=30, daily_cap=None, monthly_cap=None)
-    activity = ActivityFactory(
-        starts_at=timezone.now() - timedelta(days=2),
-        ends_at=timezone.now() - timedelta(days=2) + timedelta(hours=3),
-    )
+    starts = timezone.now() - timedelta(days=2)
+    ends = starts + timedelta(hours=3)
+    activity = ActivityFactory(starts_at=starts, ends_at=ends)
     profile = ProfileFactory(community=activity.community)
     signup = Signup.objects.create(
         activity=activity,
         profile=profile,
         status=SignupStatus.CONFIRMED,
-        signed_up_at=activity.starts_at - timedelta(days=1),
-        checked_in_at=activity.starts_at,
-        checked_out_at=activity.ends_at,
+        signed_up_at=starts - timedelta(days=1),
+        checked_in_at=starts,
+        checked_out_at=ends,
         minutes=180,
         hours_status=HoursStatus.PENDING,
     )

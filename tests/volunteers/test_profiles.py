@@ -36,9 +36,10 @@ def test_register_then_read_my_profile(client_for: Client) -> None:
     client = client_for(UserFactory())
 
     created = client.post(
-        ME, {"community": community.pk, "skills": [skill.pk], "base_lat": 32.06, "base_lng": 118.79},
+        ME,
+        {"community": community.pk, "skills": [skill.pk], "base_lat": 32.06, "base_lng": 118.79},
         format="json",
-    )  # fmt: skip
+    )
     again = client.post(ME, {"community": community.pk}, format="json")
 
     assert created.status_code == 201

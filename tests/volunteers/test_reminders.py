@@ -63,13 +63,14 @@ def test_activities_are_reminded_the_day_before_and_on_the_day() -> None:
 
 def test_after_the_activity_no_shows_are_recorded_and_open_check_ins_closed() -> None:
     ended = timezone.now() - timedelta(hours=3)
-    activity = ActivityFactory(starts_at=ended - timedelta(hours=2), ends_at=ended)
+    starts = ended - timedelta(hours=2)
+    activity = ActivityFactory(starts_at=starts, ends_at=ended)
     absent = Signup.objects.create(
         activity=activity, profile=ProfileFactory(), status="confirmed", signed_up_at=ended
     )
     forgot = Signup.objects.create(
         activity=activity, profile=ProfileFactory(), status="confirmed", signed_up_at=ended,
-        checked_in_at=activity.starts_at + timedelta(minutes=30),
+        checked_in_at=starts + timedelta(minutes=30),
     )  # fmt: skip
 
     _tick()
@@ -79,5 +80,5 @@ def test_after_the_activity_no_shows_are_recorded_and_open_check_ins_closed() ->
     forgot.refresh_from_db()
     assert absent.no_show is True
     assert (forgot.checked_out_at, forgot.minutes, forgot.hours_status) == (
-        activity.ends_at, 90, HoursStatus.PENDING,
+        ended, 90, HoursStatus.PENDING,
     )  # fmt: skip

@@ -31,7 +31,9 @@ class SkillSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.SerializerMethodField()
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a body key
+        source="parent_id", allow_null=True
+    )
     needs_certificate = serializers.BooleanField()
 
     def get_name(self, skill: Skill) -> str:

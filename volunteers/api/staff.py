@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -42,7 +42,8 @@ TAG = "volunteer staff"
 class ApprovalPagination(CursorPagination):
     """The longest waiting first."""
 
-    ordering = ("checked_out_at", "id")
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
+        return ("checked_out_at", "id")
 
 
 class StaffActivityListApi(generics.ListAPIView):
@@ -119,7 +120,7 @@ class ApprovalListApi(generics.ListAPIView):
 
     serializer_class = ApprovalSerializer
     queryset = Signup.objects.none()
-    filter_backends: ClassVar[list[Any]] = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = ApprovalFilter
     pagination_class = ApprovalPagination
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -41,7 +41,8 @@ class SkillPagination(CursorPagination):
 class ActivityPagination(CursorPagination):
     """Soonest first: what a volunteer can still join."""
 
-    ordering = ("starts_at", "id")
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
+        return ("starts_at", "id")
 
 
 def _profile(request: Request) -> Any:
@@ -227,7 +228,7 @@ class ActivityListApi(generics.ListAPIView):
 
     serializer_class = ActivitySerializer
     queryset = Activity.objects.none()
-    filter_backends: ClassVar[list[Any]] = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = ActivityFilter
     pagination_class = ActivityPagination
 
