@@ -240,21 +240,22 @@ class TeamListApi(generics.ListAPIView):
         return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
 
 
+class TeamChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80, required=False)
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=VolunteerProfile.objects.all(), required=False
+    )
+    members = serializers.PrimaryKeyRelatedField(
+        queryset=VolunteerProfile.objects.all(), many=True, required=False
+    )
+
+
 class TeamDetailApi(APIView):
     """Change a team's name, leader or members."""
 
-    class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=80, required=False)
-        leader = serializers.PrimaryKeyRelatedField(
-            queryset=VolunteerProfile.objects.all(), required=False
-        )
-        members = serializers.PrimaryKeyRelatedField(
-            queryset=VolunteerProfile.objects.all(), many=True, required=False
-        )
-
-    @extend_schema(request=InputSerializer, responses=TeamSerializer, tags=[TAG])
+    @extend_schema(request=TeamChangeSerializer, responses=TeamSerializer, tags=[TAG])
     def patch(self, request: Request, pk: int) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = TeamChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         team = services.team_update(user=request.user, team_id=pk, **data.validated_data)
         return Response(TeamSerializer(team).data)
