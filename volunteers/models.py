@@ -420,7 +420,7 @@ class Signup(models.Model):
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     minutes = models.PositiveIntegerField(_("minutes"), default=0)
     hours_status = models.CharField(
-        _("hours"), max_length=10, choices=HoursStatus.choices, default=HoursStatus.NONE
+        _("hours approval"), max_length=10, choices=HoursStatus.choices, default=HoursStatus.NONE
     )
     hours_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
