@@ -92,7 +92,7 @@ def test_cancelling_promotes_the_first_waiting_and_tells_them(client_for: Client
     promoted = Signup.objects.get(activity=activity, profile=next_one)
     assert promoted.status == SignupStatus.CONFIRMED and promoted.promoted_at is not None
     mine = client_for(later.user).get("/api/v1/volunteers/me/signups/").json()["results"]
-    assert [(row["status"], row["waiting_position"]) for row in mine] == [("waiting", 2)]
+    assert [(row["status"], row["waiting_position"]) for row in mine] == [("waiting", 1)]
     event = Event.objects.get(type="volunteers.waitlist_promoted")
     assert [a.group for a in event.audiences.all()] == [f"user.{next_one.user_id}"]
     assert event.data == {
@@ -382,3 +382,25 @@ def test_activities_near_me(client_for: Client) -> None:
 
     assert [row["id"] for row in response.json()["results"]] == [near.pk]
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_lists_cost_the_same_whatever_their_length(
+    client_for: Client, django_assert_num_queries: Any, rows: int
+) -> None:
+    profile = ProfileFactory()
+    skill = SkillFactory()
+    profile.skills.set([skill])
+    for _ in range(rows):
+        activity = ActivityFactory()
+        activity.required_skills.set([skill])
+        signup_create(user=profile.user, activity_id=activity.pk)
+    client = client_for(profile.user)
+
+    # Token, token touch, then the page (and the activities' required skills).
+    with django_assert_num_queries(4):
+        activities = client.get("/api/v1/volunteers/activities/").json()
+    with django_assert_num_queries(3):
+        signups = client.get("/api/v1/volunteers/me/signups/").json()
+
+    assert len(activities["results"]) == len(signups["results"]) == rows

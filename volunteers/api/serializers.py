@@ -18,7 +18,7 @@ from volunteers.models import (
     SignupStatus,
     Skill,
 )
-from volunteers.selectors import approval_overdue, certificate_counts
+from volunteers.selectors import approval_overdue, certificate_counts, signup_position
 
 
 def localized(context: dict[str, Any], zh: str, en: str) -> str:
@@ -123,8 +123,8 @@ class SignupSerializer(serializers.Serializer):
     activity = serializers.IntegerField(source="activity_id")
     activity_title = serializers.CharField(source="activity.title")
     status = serializers.ChoiceField(choices=SignupStatus.choices)
-    waiting_position = serializers.IntegerField(
-        allow_null=True, help_text=_("Your turn in the waiting list; lower moves up first.")
+    waiting_position = serializers.SerializerMethodField(
+        help_text=_("Your place in the waiting list now: 1 moves up next; null when not waiting.")
     )
     signed_up_at = serializers.DateTimeField()
     promoted_at = serializers.DateTimeField(allow_null=True)
@@ -133,6 +133,11 @@ class SignupSerializer(serializers.Serializer):
     minutes = serializers.IntegerField()
     hours_status = serializers.ChoiceField(choices=HoursStatus.choices)
     no_show = serializers.BooleanField()
+
+    def get_waiting_position(self, signup: Any) -> int | None:
+        if hasattr(signup, "place_in_line"):
+            return signup.place_in_line  # type: ignore[no-any-return]
+        return signup_position(signup)
 
 
 class ApprovalSerializer(serializers.Serializer):

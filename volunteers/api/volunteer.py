@@ -253,9 +253,7 @@ class ActivityDetailApi(APIView):
 
 
 def _signup_body(signup: Signup) -> dict[str, Any]:
-    body = dict(SignupSerializer(signup).data)
-    body["waiting_position"] = selectors.signup_position(signup)
-    return body
+    return dict(SignupSerializer(signup).data)
 
 
 class SignupApi(APIView):
