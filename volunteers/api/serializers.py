@@ -136,7 +136,7 @@ class SignupSerializer(serializers.Serializer):
 
     def get_waiting_position(self, signup: Any) -> int | None:
         if hasattr(signup, "place_in_line"):
-            return signup.place_in_line  # type: ignore[no-any-return]
+            return signup.place_in_line
         return signup_position(signup)
 
 
