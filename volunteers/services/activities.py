@@ -24,8 +24,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.realtime.publish import publish
+from grids.audiences import user_group
 from grids.models import Community
 from grids.selectors import distance_m
+from points.awards import award
 from points.models import EarnKind
 from volunteers import events
 from volunteers.models import (
@@ -39,7 +42,6 @@ from volunteers.models import (
 )
 from volunteers.selectors import profile_skill_ids
 from volunteers.services.common import active_profile, staff_check
-from volunteers.services.effects import volunteer_award, volunteer_notify
 
 CHECKIN_RADIUS_M = 200.0
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
@@ -179,9 +181,9 @@ def _promote_next(activity: Activity) -> Signup | None:
     signup.status, signup.waiting_position = SignupStatus.CONFIRMED, None
     signup.promoted_at = timezone.now()
     signup.save(update_fields=["status", "waiting_position", "promoted_at"])
-    volunteer_notify(
+    publish(
         type=events.WAITLIST_PROMOTED,
-        user_id=signup.profile.user_id,
+        audiences=[user_group(signup.profile.user_id)],
         data=events.event_data(
             activity=activity.pk,
             title=activity.title,
@@ -325,22 +327,22 @@ def hours_approve(*, user: Any, signup_id: int) -> Signup:
         return signup
     user_id = signup.profile.user_id
     for hour in range(1, signup.minutes // 60 + 1):
-        volunteer_award(
+        award(
             user_id=user_id,
             kind=EarnKind.VOLUNTEER_HOURS,
             source=f"volunteers:signup:{signup.pk}:hour:{hour}",
             note=signup.activity.title,
         )
     if signup.activity.kind == ActivityKind.DRILL:
-        volunteer_award(
+        award(
             user_id=user_id,
             kind=EarnKind.DRILL_ATTENDED,
             source=f"volunteers:signup:{signup.pk}:drill",
             note=signup.activity.title,
         )
-    volunteer_notify(
+    publish(
         type=events.HOURS_APPROVED,
-        user_id=user_id,
+        audiences=[user_group(user_id)],
         data=events.event_data(
             signup=signup.pk, activity=signup.activity_id, minutes=signup.minutes
         ),

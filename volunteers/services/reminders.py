@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from config.realtime.publish import publish
+from grids.audiences import user_group
 from volunteers import events
 from volunteers.models import Certificate, CertificateStatus, Signup, SignupStatus
-from volunteers.services.effects import volunteer_notify
 
 CERTIFICATE_REMINDER_DAYS = (30, 7)
 
@@ -59,9 +60,9 @@ def _remind_certificate(
     with transaction.atomic():
         if not _claim(Certificate, certificate.pk, column, now, also):
             return 0
-        volunteer_notify(
+        publish(
             type=events.CERTIFICATE_EXPIRING,
-            user_id=certificate.profile.user_id,
+            audiences=[user_group(certificate.profile.user_id)],
             data=events.event_data(
                 certificate=certificate.pk,
                 skill=certificate.skill.code,
@@ -113,9 +114,9 @@ def _remind_signup(signup: Signup, column: str, when: str, now: datetime) -> int
                 reminded_day_before_at=now
             )
         activity = signup.activity
-        volunteer_notify(
+        publish(
             type=events.ACTIVITY_REMINDER,
-            user_id=signup.profile.user_id,
+            audiences=[user_group(signup.profile.user_id)],
             data=events.event_data(
                 activity=activity.pk, title=activity.title, starts_at=activity.starts_at, when=when
             ),

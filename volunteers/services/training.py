@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import Community
+from points.awards import award
 from points.models import EarnKind
 from volunteers.models import (
     Certificate,
@@ -27,7 +28,6 @@ from volunteers.models import (
     TrainingSession,
 )
 from volunteers.services.common import active_profile, staff_check
-from volunteers.services.effects import volunteer_award
 
 
 def course_create(
@@ -145,7 +145,7 @@ def _grant(enrolment: Enrolment, user: Any) -> None:
                 "session": enrolment.session,
             },
         )
-    volunteer_award(
+    award(
         user_id=enrolment.profile.user_id,
         kind=EarnKind.TRAINING_COMPLETED,
         source=f"volunteers:enrolment:{enrolment.pk}:completed",
