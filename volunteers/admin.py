@@ -127,7 +127,7 @@ class AvailabilityInline(admin.TabularInline):
 @admin.register(VolunteerProfile)
 class VolunteerProfileAdmin(ScopedChoicesMixin, CommunityScopedAdmin):
     list_display = ["name", "community", "status", "on_duty", "skill_list", "created_at"]
-    list_filter = ["status", "on_duty", "community"]
+    list_filter = ["status", "on_duty", ("community", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "community"]
     search_fields = ["user__display_name", "user__username"]
     fields = ("user", "community", "status", "skills", "base_lat", "base_lng", "on_duty",
@@ -156,7 +156,7 @@ class CertificateAdmin(CommunityScopedAdmin):
     community_path = "profile__community"
     list_display = ["holder", "skill", "issuer", "number", "expires_on", "status", "counts",
                     "photo_preview"]  # fmt: skip
-    list_filter = ["status", "skill"]
+    list_filter = ["status", ("skill", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["profile__user", "skill"]
     search_fields = ["number", "issuer", "profile__user__display_name"]
     readonly_fields = ("profile", "skill", "issuer", "number", "expires_on", "status",
@@ -194,7 +194,7 @@ class CertificateAdmin(CommunityScopedAdmin):
 class TeamAdmin(ScopedChoicesMixin, CommunityScopedAdmin):
     list_display = ["name", "community", "enterprise", "leader_name", "member_count", "joint"]
     list_select_related = ["community", "enterprise", "leader__user"]
-    list_filter = ["community"]
+    list_filter = [("community", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
     filter_horizontal = ["members"]
 
@@ -298,7 +298,7 @@ class SignupInline(admin.TabularInline):
 class ActivityAdmin(ScopedChoicesMixin, CommunityScopedAdmin):
     list_display = ["title", "kind", "community", "when", "capacity", "taken", "waiting",
                     "checkin_code"]  # fmt: skip
-    list_filter = ["kind", "community"]
+    list_filter = ["kind", ("community", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["community"]
     search_fields = ["title", "place"]
     readonly_fields = ("checkin_code", "cancelled_at", "created_by")

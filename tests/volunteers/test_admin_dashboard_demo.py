@@ -159,3 +159,17 @@ def test_demo_city_has_volunteers_teams_and_a_drill_with_a_waiting_list(
     assert drill.signups.filter(status=SignupStatus.CONFIRMED).count() == drill.capacity
     assert drill.signups.filter(status=SignupStatus.WAITING).exists()
     assert LedgerEntry.objects.filter(source__startswith="volunteers:enrolment:").exists()
+
+
+def test_staff_lists_never_name_another_community(client: Client, two_communities: dict) -> None:
+    ProfileFactory(community=two_communities["other"])
+    Team.objects.create(name="别队", community=two_communities["other"])
+    client.force_login(make_staff(two_communities["mine"]))
+
+    pages = [
+        client.get(f"/admin/volunteers/{model}/").content.decode()
+        for model in ("volunteerprofile", "team", "activity")
+    ]
+
+    assert all(str(two_communities["other"].name) not in page for page in pages)
+    assert all(str(two_communities["mine"].name) in page for page in pages)
