@@ -25,7 +25,7 @@ def _rows(community: Community, count: int) -> None:
     for n in range(count):
         profile = ProfileFactory(community=community)
         team = Team.objects.create(name=f"队{n}", community=community, enterprise=enterprise)
-        team.members.set([profile])
+        team.members.add(profile.pk)
         SessionFactory(course__community=community, course__skill__code=f"s-{community.pk}-{n}")
         ActivityFactory(community=community).required_skills.set([])
         Certificate.objects.create(
