@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,28 +118,37 @@ def _check_skills(profile: VolunteerProfile, activity: Activity) -> None:
         )
 
 
-@transaction.atomic
 def signup_create(*, user: Any, activity_id: int) -> Signup:
     """Take a place, or the next place on the waiting list when the activity is full."""
     profile = active_profile(user)
-    activity = _locked_activity(activity_id)
-    now = timezone.now()
-    if activity.starts_at <= now:
+    # What does not depend on the other sign-ups is checked before the lock, so the
+    # locked part (and the queue of sign-ups behind it) stays four statements long.
+    activity = Activity.objects.filter(pk=activity_id, cancelled_at__isnull=True).first()
+    if activity is None:
+        raise Http404
+    if activity.starts_at <= timezone.now():
         raise ValidationError(_("This activity has already started."), code="started")
+    _check_skills(profile, activity)
+    with transaction.atomic():
+        return _take_place(_locked_activity(activity_id), profile)
+
+
+def _take_place(activity: Activity, profile: VolunteerProfile) -> Signup:
     signup = Signup.objects.filter(activity=activity, profile=profile).first()
     if signup is not None and signup.status != SignupStatus.CANCELLED:
         raise ValidationError(
             _("You are already signed up for this activity."), code="already_signed_up"
         )
-    _check_skills(profile, activity)
     signup = signup or Signup(activity=activity, profile=profile)
-    confirmed = Signup.objects.filter(activity=activity, status=SignupStatus.CONFIRMED).count()
-    if confirmed < activity.capacity:
+    taken = Signup.objects.filter(activity=activity).aggregate(
+        confirmed=Count("pk", filter=Q(status=SignupStatus.CONFIRMED)),
+        last=Max("waiting_position"),
+    )
+    if taken["confirmed"] < activity.capacity:
         signup.status, signup.waiting_position = SignupStatus.CONFIRMED, None
     else:
-        last = Signup.objects.filter(activity=activity).aggregate(last=Max("waiting_position"))
-        signup.status, signup.waiting_position = SignupStatus.WAITING, (last["last"] or 0) + 1
-    signup.signed_up_at, signup.cancelled_at = now, None
+        signup.status, signup.waiting_position = SignupStatus.WAITING, (taken["last"] or 0) + 1
+    signup.signed_up_at, signup.cancelled_at = timezone.now(), None
     signup.save()
     return signup
 
