@@ -338,6 +338,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"safegrid-test-{os.getpid()}.sqlite3")
     }
+    if TESTING:
+        # The concurrency tests queue 200 writers on one file; on a loaded machine the
+        # last of them waits longer than production's 20 s before it gets the lock.
+        DATABASES["default"]["OPTIONS"]["timeout"] = 120
 
 # --- Hazards (inspections) --------------------------------------------------------------
 # Photos over this size or pixel count are refused before any decoding.
