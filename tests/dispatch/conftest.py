@@ -25,13 +25,15 @@ from tests.factories import (
 from volunteers.models import Certificate, CertificateStatus, Skill, VolunteerProfile
 
 INCIDENT = (32.06, 118.79)
+# The metres of a degree of latitude in the distance every app uses (grids.selectors).
+METRES_PER_DEGREE = 6_371_000 * math.pi / 180
 
 
 def offset(north_m: float, east_m: float = 0.0) -> tuple[float, float]:
     lat, lng = INCIDENT
     return (
-        lat + north_m / 111_320,
-        lng + east_m / (111_320 * math.cos(math.radians(lat))),
+        lat + north_m / METRES_PER_DEGREE,
+        lng + east_m / (METRES_PER_DEGREE * math.cos(math.radians(lat))),
     )
 
 
