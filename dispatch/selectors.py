@@ -28,7 +28,12 @@ from dispatch.models import (
     Offer,
     OfferStatus,
 )
-from grids.selectors import distance_m, user_is_administrator, user_staff_communities
+from grids.selectors import (
+    distance_m,
+    user_active_grid,
+    user_is_administrator,
+    user_staff_communities,
+)
 from volunteers.models import Certificate, ProfileStatus, Skill, VolunteerProfile
 from volunteers.selectors import certificate_valid_q
 
@@ -148,10 +153,18 @@ def _dispatch_rows() -> QuerySet[Dispatch]:
 
 
 def dispatch_list(*, user: Any) -> QuerySet[Dispatch]:
-    """Dispatches of the communities the user runs (administrators: all), newest first."""
+    """Dispatches the user follows, newest first.
+
+    Administrators: all; staff: their communities'; a grid worker: their grid's (they are
+    always told) and the ones they opened.
+    """
     rows = _dispatch_rows()
     if not user_is_administrator(user):
-        rows = rows.filter(community__in=user_staff_communities(user))
+        scope = Q(community__in=user_staff_communities(user)) | Q(opened_by=user)
+        grid = user_active_grid(user)
+        if grid is not None:
+            scope |= Q(grid=grid)
+        rows = rows.filter(scope)
     return rows.order_by("-opened_at", "-pk")
 
 
