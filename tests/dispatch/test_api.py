@@ -138,9 +138,7 @@ def test_a_resident_may_not_open_one(scene: Scene, client_for: Client) -> None:
     assert Dispatch.objects.count() == 0
 
 
-def test_the_grid_worker_may_open_one_in_their_community(
-    scene: Scene, client_for: Client
-) -> None:
+def test_the_grid_worker_may_open_one_in_their_community(scene: Scene, client_for: Client) -> None:
     response = client_for(scene.worker).post("/api/v1/dispatches/", _open_body(is_drill=True))
 
     assert response.status_code == 201
