@@ -298,7 +298,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # The voucher status kept the name it had before the volunteers added theirs.
+        "StatusEnum": "points.models.VoucherStatus.choices",
+        "ActivityKindEnum": "volunteers.models.ActivityKind.choices",
+        "SignupStatusEnum": "volunteers.models.SignupStatus.choices",
+        "HoursStatusEnum": "volunteers.models.HoursStatus.choices",
+        "CertificateStatusEnum": "volunteers.models.CertificateStatus.choices",
+        "VolunteerStatusEnum": "volunteers.models.ProfileStatus.choices",
+        "EnrolmentStatusEnum": "volunteers.models.EnrolmentStatus.choices",
+    },
     # Served from our own static files: staff networks often cannot reach a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

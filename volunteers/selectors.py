@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from grids.selectors import user_staff_communities
+from volunteers.filters import ActivityFilter, ApprovalFilter, filtered
 from volunteers.models import (
     Activity,
     Certificate,
@@ -30,7 +28,6 @@ from volunteers.models import (
 
 # Hours waiting longer than this are flagged in the approvals queue.
 APPROVAL_OVERDUE = timedelta(days=7)
-NEAR_RADIUS_MAX_M = 50_000
 
 
 def profile_get(*, user: Any) -> VolunteerProfile:
@@ -52,6 +49,12 @@ def certificate_valid_q(today: date | None = None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": CertificateStatus.CONFIRMED, f"{prefix}expires_on__gt": today})
 
 
+def certificate_counts(certificate: Certificate, today: date | None = None) -> bool:
+    """The same rule as ``certificate_valid_q``, for a certificate already loaded."""
+    today = today or timezone.localdate()
+    return certificate.status == CertificateStatus.CONFIRMED and certificate.expires_on > today
+
+
 def profile_skill_ids(*, profile: VolunteerProfile, today: date | None = None) -> set[int]:
     """Skills the volunteer holds now, with every ancestor they satisfy.
 
@@ -65,10 +68,11 @@ def profile_skill_ids(*, profile: VolunteerProfile, today: date | None = None) -
         profile.certificates.filter(certificate_valid_q(today)).values_list("skill_id", flat=True)
     )
     held: set[int] = set()
-    for skill_id in declared | certified:
-        while skill_id is not None and skill_id not in held:
-            held.add(skill_id)
-            skill_id = skills.get(skill_id)
+    for start in declared | certified:
+        current: int | None = start
+        while current is not None and current not in held:
+            held.add(current)
+            current = skills.get(current)
     return held
 
 
@@ -90,24 +94,15 @@ def certificate_get(*, user: Any, certificate_id: int) -> Certificate:
     return certificate
 
 
-def activity_list(
-    *, user: Any, near: tuple[float, float] | None = None, radius_m: float = 5000
-) -> QuerySet[Activity]:
-    """Activities not over yet, soonest first; near a point when asked (bounding box)."""
+def activity_list(*, user: Any, filters: Any = None) -> QuerySet[Activity]:
+    """Activities not over yet, soonest first; near a point when asked (``ActivityFilter``)."""
     rows = (
         Activity.objects.filter(cancelled_at__isnull=True, ends_at__gt=timezone.now())
         .select_related("community")
         .prefetch_related("required_skills")
         .annotate(confirmed=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)))
     )
-    if near is not None:
-        if not 0 < radius_m <= NEAR_RADIUS_MAX_M:
-            raise ValidationError({"radius": _("Choose a radius between 1 m and 50 km.")})
-        lat, lng = near
-        dlat = radius_m / 111_320
-        dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
-        rows = rows.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
-    return rows
+    return filtered(ActivityFilter, filters, rows)
 
 
 def activity_get(*, user: Any, activity_id: int) -> Activity:
@@ -180,15 +175,35 @@ def hours_by_month(*, user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def approval_queue(*, user: Any) -> QuerySet[Signup]:
+def approval_queue(*, user: Any, filters: Any = None) -> QuerySet[Signup]:
     """Hours waiting for approval in the user's communities, the longest waiting first."""
-    return (
+    rows = (
         Signup.objects.filter(
             hours_status=HoursStatus.PENDING,
             activity__community__in=user_staff_communities(user),
         )
         .select_related("activity__community", "profile__user")
         .order_by("checked_out_at", "id")
+    )
+    return filtered(ApprovalFilter, filters, rows)
+
+
+def approval_rows(*, user: Any) -> QuerySet[Signup]:
+    """Every decided or waiting sign-up of the user's communities (an approval's answer)."""
+    return Signup.objects.filter(
+        activity__community__in=user_staff_communities(user)
+    ).select_related("activity__community", "profile__user")
+
+
+def certificates_pending(*, user: Any) -> QuerySet[Certificate]:
+    """Certificates waiting for confirmation by staff of the holder's community."""
+    return (
+        Certificate.objects.filter(
+            status=CertificateStatus.PENDING,
+            profile__community__in=user_staff_communities(user),
+        )
+        .select_related("skill", "profile__user")
+        .order_by("id")
     )
 
 

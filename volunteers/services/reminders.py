@@ -37,9 +37,10 @@ def certificate_reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     sent = 0
-    for days in CERTIFICATE_REMINDER_DAYS:
+    # The nearest first: a certificate inside 7 days gets that one, which also stands for
+    # the 30-day reminder it missed.
+    for days in sorted(CERTIFICATE_REMINDER_DAYS):
         column = f"reminded_{days}_at"
-        # A certificate first seen inside 7 days gets only the 7-day reminder.
         also = tuple(f"reminded_{d}_at" for d in CERTIFICATE_REMINDER_DAYS if d > days)
         due = Certificate.objects.filter(
             status=CertificateStatus.CONFIRMED,
