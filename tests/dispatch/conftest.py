@@ -64,9 +64,13 @@ def scene(db: None) -> Scene:
     building = BuildingFactory(
         community=community, grid=grid, lat=INCIDENT[0], lng=INCIDENT[1], address="中山路1号"
     )
-    first_aid = Skill.objects.create(code="first-aid", name_zh="急救")
-    cpr = Skill.objects.create(
-        code="cpr", name_zh="心肺复苏", parent=first_aid, needs_certificate=True
+    # The default hierarchy (a migration loads it; transactional tests flush it).
+    first_aid, _ = Skill.objects.update_or_create(
+        code="first-aid", defaults={"name_zh": "急救", "parent": None, "needs_certificate": False}
+    )
+    cpr, _ = Skill.objects.update_or_create(
+        code="cpr",
+        defaults={"name_zh": "心肺复苏", "parent": first_aid, "needs_certificate": True},
     )
 
     def make_volunteer(
