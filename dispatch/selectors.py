@@ -2,9 +2,9 @@
 
 Ranking (``dispatch_candidates``) is the hot path: it reads only volunteers whose position
 falls in the ring's bounding box, through the partial indexes on on-duty, active
-volunteers' last and base positions, then keeps those truly within the ring, nearest
-first. No PostGIS: within a city a box on two indexed columns and the equirectangular
-distance are exact enough and cost one indexed query per kind of position.
+volunteers' last positions (volunteers) and base positions (this app's migration 0002),
+then keeps those truly within the ring, nearest first. No PostGIS: within a city a box
+on two indexed columns and the equirectangular distance are exact enough.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,8 +34,13 @@ from grids.selectors import (
     user_is_administrator,
     user_staff_communities,
 )
-from volunteers.models import Certificate, ProfileStatus, Skill, VolunteerProfile
-from volunteers.selectors import certificate_valid_q
+from volunteers.models import (
+    Certificate,
+    CertificateStatus,
+    ProfileStatus,
+    Skill,
+    VolunteerProfile,
+)
 
 METRES_PER_DEGREE_LAT = 111_320.0
 
@@ -75,37 +80,56 @@ def skill_satisfying_ids(skill: Skill) -> tuple[set[int], set[int]]:
     return found - needs, found
 
 
-def eligible_volunteers(*, skill: Skill | None, today: date | None = None) -> QuerySet[Any]:
-    """Active, on-duty volunteers who hold ``skill`` (any when None), not busy, under the limit.
+def _skill_clause(skill: Skill | None, today: date) -> tuple[str, list[Any]]:
+    """SQL that keeps profiles holding ``skill`` (nothing when None), and its parameters.
 
-    Busy: a pending or taken offer on a dispatch still under way. The daily limit counts
-    offers received since local midnight, drills included.
+    The certificate rule is volunteers' own (``certificate_valid_q``): confirmed by staff
+    and expiring after today.
     """
-    today = today or timezone.localdate()
-    profiles = VolunteerProfile.objects.filter(status=ProfileStatus.ACTIVE, on_duty=True)
-    if skill is not None:
-        declared, certified = skill_satisfying_ids(skill)
-        valid = Certificate.objects.filter(
-            certificate_valid_q(today), profile=OuterRef("pk"), skill_id__in=certified
-        )
-        holds = VolunteerProfile.skills.through.objects.filter(
-            volunteerprofile_id=OuterRef("pk"), skill_id__in=declared
-        )
-        profiles = profiles.filter(Exists(holds) | Exists(valid))
-    busy = Offer.objects.filter(
-        volunteer=OuterRef("user_id"), status__in=BUSY_OFFER, dispatch__status__in=LIVE_DISPATCH
+    if skill is None:
+        return "", []
+    declared, certified = skill_satisfying_ids(skill)
+    skills_table = VolunteerProfile.skills.through._meta.db_table
+    marks = ", ".join(["%s"] * len(certified))
+    clause = (
+        f" AND (EXISTS (SELECT 1 FROM {Certificate._meta.db_table} c WHERE c.profile_id = p.id"
+        f" AND c.skill_id IN ({marks}) AND c.status = %s AND c.expires_on > %s)"
     )
-    midnight = timezone.make_aware(datetime.combine(today, time.min))
-    alerts_today = (
-        Offer.objects.filter(volunteer=OuterRef("user_id"), offered_at__gte=midnight)
-        .values("volunteer")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    params: list[Any] = [*certified, CertificateStatus.CONFIRMED, today]
+    if declared:
+        clause += (
+            f" OR EXISTS (SELECT 1 FROM {skills_table} s WHERE s.volunteerprofile_id = p.id"
+            f" AND s.skill_id IN ({', '.join(['%s'] * len(declared))}))"
+        )
+        params += list(declared)
+    return clause + ")", params
+
+
+def _ranking_sql(skill_clause: str) -> str:
+    """Two box queries, one per kind of position, each on its partial index, then the
+    busy and daily-limit rules on the few rows found.
+
+    Written as SQL because it is the hot path of every dispatch: building it through the
+    ORM cost several times what running it does.
+    """
+    profiles = VolunteerProfile._meta.db_table
+    offers, dispatches = Offer._meta.db_table, Dispatch._meta.db_table
+    box = "{0}_lat BETWEEN %s AND %s AND {0}_lng BETWEEN %s AND %s"
+    duty = "p.on_duty AND p.status = %s"
     return (
-        profiles.filter(~Exists(busy))
-        .annotate(alerts_today=Coalesce(Subquery(alerts_today), 0))
-        .filter(alerts_today__lt=settings.DISPATCH_DAILY_ALERT_LIMIT)
+        f"SELECT c.user_id, c.lat, c.lng FROM ("
+        f"SELECT p.user_id, p.last_lat AS lat, p.last_lng AS lng FROM {profiles} p"
+        f" WHERE {duty} AND p.last_lat IS NOT NULL AND {box.format('p.last')}{skill_clause}"
+        f" UNION ALL "
+        f"SELECT p.user_id, p.base_lat, p.base_lng FROM {profiles} p"
+        f" WHERE {duty} AND p.last_lat IS NULL AND p.base_lat IS NOT NULL"
+        f" AND {box.format('p.base')}{skill_clause}"
+        f") c WHERE NOT EXISTS (SELECT 1 FROM {offers} o JOIN {dispatches} d"
+        f" ON d.id = o.dispatch_id WHERE o.volunteer_id = c.user_id"
+        f" AND o.status IN ({', '.join(['%s'] * len(BUSY_OFFER))})"
+        f" AND d.status IN ({', '.join(['%s'] * len(LIVE_DISPATCH))}))"
+        f" AND (SELECT COUNT(*) FROM {offers} o WHERE o.volunteer_id = c.user_id"
+        f" AND o.offered_at >= %s) < %s"
     )
 
 
@@ -120,19 +144,23 @@ def dispatch_candidates(
 ) -> list[Candidate]:
     """The ``limit`` nearest eligible volunteers within ``radius_m``, nearest first.
 
-    A volunteer's position is their last reported one, or their base when they never
-    reported one. Two indexed box queries, then the exact distance on the few rows found.
+    Eligible: active and on duty, holding ``skill`` (any volunteer when None), not busy
+    (a pending or taken offer on a dispatch still under way) and offered fewer than
+    ``DISPATCH_DAILY_ALERT_LIMIT`` dispatches since local midnight. A volunteer's position
+    is their last reported one, or their base when they never reported one.
     """
+    today = timezone.localdate()
     south, north, west, east = bounding_box(lat, lng, radius_m)
-    eligible = eligible_volunteers(skill=skill)
-    reported = eligible.filter(
-        last_lat__isnull=False, last_lat__range=(south, north), last_lng__range=(west, east)
-    ).values_list("user_id", "last_lat", "last_lng")
-    based = eligible.filter(
-        last_lat__isnull=True, base_lat__range=(south, north), base_lng__range=(west, east)
-    ).values_list("user_id", "base_lat", "base_lng")
+    skill_clause, skill_params = _skill_clause(skill, today)
+    branch = [ProfileStatus.ACTIVE, south, north, west, east, *skill_params]
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    params = [*branch, *branch, *BUSY_OFFER, *LIVE_DISPATCH, midnight]
+    params.append(settings.DISPATCH_DAILY_ALERT_LIMIT)
+    with connection.cursor() as cursor:
+        cursor.execute(_ranking_sql(skill_clause), params)
+        rows = cursor.fetchall()
     found: list[Candidate] = []
-    for user_id, their_lat, their_lng in [*reported, *based]:
+    for user_id, their_lat, their_lng in rows:
         if user_id in exclude_user_ids:
             continue
         metres = distance_m(lat1=lat, lng1=lng, lat2=their_lat, lng2=their_lng)
