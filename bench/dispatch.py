@@ -159,7 +159,7 @@ def full_scan(lat: float, lng: float, radius_m: float, limit: int) -> list[tuple
         their_lat, their_lng = (
             (last_lat, last_lng) if last_lat is not None else (base_lat, base_lng)
         )
-        if their_lat is None:
+        if their_lat is None or their_lng is None:
             continue
         metres = distance_m(lat1=lat, lng1=lng, lat2=their_lat, lng2=their_lng)
         if metres <= radius_m:
@@ -195,7 +195,7 @@ def measure_ranking(args: argparse.Namespace, rng: random.Random) -> dict[str, A
     }
 
 
-def socket_volunteers(community: Any, count: int, rng: random.Random) -> list[Any]:
+def socket_volunteers(community: Any, count: int, rng: random.Random) -> list[tuple[Any, str]]:
     """``count`` on-duty volunteers within the first ring of the scene, with tokens."""
     from knox.models import AuthToken
 
@@ -212,9 +212,7 @@ def socket_volunteers(community: Any, count: int, rng: random.Random) -> list[An
             )
         )
     VolunteerProfile.objects.bulk_create(profiles)
-    for user in users:
-        user.bench_token = AuthToken.objects.create(user)[1]
-    return users
+    return [(user, AuthToken.objects.create(user)[1]) for user in users]
 
 
 def _post(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
@@ -256,7 +254,7 @@ def end_to_end(args: argparse.Namespace, env: dict[str, str], community: Any, st
     nth_accept_at: dict[int, float] = {}
     with DaphneProcesses(server_env, [port], "config.asgi:application") as servers:
         urls = []
-        for user in volunteers:
+        for user, _token in volunteers:
             ticket, _ = ws_ticket_issue(user=user)
             urls.append(f"ws://127.0.0.1:{port}/ws/v1/events/?ticket={ticket}")
         client = subprocess.Popen(
@@ -280,7 +278,7 @@ def end_to_end(args: argparse.Namespace, env: dict[str, str], community: Any, st
             raise RuntimeError(f"not every socket opened: {connected['closeCodes']}")
         cpu_before = servers.cpu_seconds()
         time.sleep(1.0)
-        tokens = {user.pk: user.bench_token for user in volunteers}
+        tokens = {user.pk: token for user, token in volunteers}
         for _round in range(args.rounds):
             started = time.time() * 1000
             status, body = _post(

@@ -116,8 +116,10 @@ function cpuMs() {
 function finish() {
   if (done) return;
   done = true;
-  console.log(JSON.stringify({ delays, arrivals, open, closeCodes, cpu_ms: cpuMs() }));
+  const line = JSON.stringify({ delays, arrivals, open, closeCodes, cpu_ms: cpuMs() });
   for (const ws of sockets) ws.close();
-  setTimeout(() => process.exit(0), 200);
+  // Exit only once the line is written: a pipe takes 64 KB at a time, and exiting
+  // earlier cut a long line short while the reader was still busy.
+  process.stdout.write(line + "\n", () => setTimeout(() => process.exit(0), 200));
 }
 setTimeout(finish, timeoutMs);

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.realtime.catalogue import EventType, register_event_type
+from config.realtime.catalogue import EventType, Text, register_event_type
 from config.realtime.publish import publish
 from dispatch.models import Dispatch, Offer
 
@@ -109,7 +109,7 @@ def announce_offer_change(*, offer: Offer, dispatch: Dispatch) -> None:
 
 
 # --- The catalogue (config.realtime.catalogue) -----------------------------------------------
-_OFFER_FIELDS = {
+_OFFER_FIELDS: dict[str, Text] = {
     "offer": _("offer id"),
     "dispatch": _("dispatch id"),
     "status": _("offer status"),
@@ -121,7 +121,7 @@ _OFFER_FIELDS = {
     "people_needed": _("number of people needed"),
     "offered_at": _("when it was offered, ISO 8601"),
 }
-_DISPATCH_FIELDS = {
+_DISPATCH_FIELDS: dict[str, Text] = {
     "dispatch": _("dispatch id"),
     "status": _("open, filled, unfilled or closed"),
     "ring": _("current ring, from 0"),

@@ -368,10 +368,10 @@ def offer_progress(*, user: Any, offer_id: int, step: str) -> Offer:
             {"step": _("Choose one of: en_route, arrived, on_task, done.")}, code="invalid"
         )
     dispatch, offer = _my_offer_locked(user=user, offer_id=offer_id)
-    order = [OfferStatus.ACCEPTED, *PROGRESS_STEPS]
+    order: list[str] = [OfferStatus.ACCEPTED, *PROGRESS_STEPS]
     if offer.status == step:
         return offer
-    if offer.status not in order or order.index(offer.status) > order.index(OfferStatus(step)):
+    if offer.status not in order or order.index(offer.status) > order.index(step):
         raise Conflict(
             _("Only a volunteer who accepted can report this, and only forward."),
             code="not_allowed",

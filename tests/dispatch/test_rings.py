@@ -70,7 +70,7 @@ def test_the_daily_alert_limit_is_respected(scene: Scene, settings: object) -> N
     for _ in range(2):
         first = _open(scene)
         offer_decline(user=tired, offer_id=first.offers.get().pk)
-    settings.DISPATCH_DAILY_ALERT_LIMIT = 2  # type: ignore[attr-defined]
+    settings.DISPATCH_DAILY_ALERT_LIMIT = 2
 
     dispatch = _open(scene)
 

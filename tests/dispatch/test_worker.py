@@ -73,7 +73,7 @@ def _widened(dispatch: Dispatch) -> Callable[[], bool]:
 
 
 def _open_with_two_rings(scene: Scene, settings: object) -> Dispatch:
-    settings.DISPATCH_RING_SECONDS = 1  # type: ignore[attr-defined]
+    settings.DISPATCH_RING_SECONDS = 1
     scene.make_volunteer(100)
     scene.make_volunteer(900)
     return dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
