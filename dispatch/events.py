@@ -14,7 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.realtime.catalogue import EventType, Text, register_event_type
-from config.realtime.publish import publish
+from config.realtime.publish import publish, publish_many
 from dispatch.models import Dispatch, Offer
 
 
@@ -65,13 +65,13 @@ def dispatch_data(dispatch: Dispatch) -> dict[str, Any]:
 
 
 def announce_offers(*, dispatch: Dispatch, offers: Iterable[Offer]) -> None:
-    """One event per offer, each to its own volunteer only."""
-    for offer in offers:
-        publish(
-            type=OFFERED.name,
-            data=offer_data(offer, dispatch),
-            audiences=[user_audience(offer.volunteer_id)],
-        )
+    """One event per offer, each to its own volunteer only (logged and sent as a batch)."""
+    publish_many(
+        type=OFFERED.name,
+        items=[
+            (offer_data(offer, dispatch), [user_audience(offer.volunteer_id)]) for offer in offers
+        ],
+    )
 
 
 def announce_stand_down(*, dispatch: Dispatch, user_ids: list[int], reason: str) -> None:
