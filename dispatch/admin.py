@@ -65,7 +65,7 @@ class DispatchCloseForm(forms.Form):
 
 
 def _when(value: Any) -> str:
-    return date_format(timezone.localtime(value), "m-d H:i:s") if value else "—"
+    return date_format(timezone.localtime(value), "H:i:s") if value else "—"
 
 
 def _after(start: Any, end: Any) -> str:
