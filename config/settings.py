@@ -160,8 +160,9 @@ if REDIS_URL:
             "KEY_PREFIX": "safegrid",
         }
     }
-# Which websocket groups a user joins; owned by grids so that config imports no app.
-REALTIME_AUDIENCES = "grids.selectors.user_event_groups"
+# The module that names every websocket group and lists the groups a user joins
+# (config.realtime.groups); owned by grids so that config imports no app.
+REALTIME_AUDIENCES = "grids.audiences"
 
 # --- Task runner ------------------------------------------------------------------------
 # Django's Tasks API (the django-tasks backport) on the database backend: a task is a row

@@ -16,17 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from config.realtime.catalogue import EventType, Text, register_event_type
 from config.realtime.publish import publish, publish_many
 from dispatch.models import Dispatch, Offer
-
-
-def user_audience(user_id: int) -> str:
-    return f"user.{user_id}"
+from grids.audiences import (
+    city_managers_group,
+    community_staff_group,
+    grid_worker_group,
+    user_group,
+)
 
 
 def followers(dispatch: Dispatch) -> list[str]:
     """Who follows a dispatch as a whole: its community's staff, administrators, grid worker."""
-    groups = [f"community.{dispatch.community_id}.staff", "administrators"]
+    groups = [community_staff_group(dispatch.community_id), city_managers_group()]
     if dispatch.grid_id:
-        groups.append(f"grid.{dispatch.grid_id}.worker")
+        groups.append(grid_worker_group(dispatch.grid_id))
     return groups
 
 
@@ -67,10 +69,8 @@ def dispatch_data(dispatch: Dispatch) -> dict[str, Any]:
 def announce_offers(*, dispatch: Dispatch, offers: Iterable[Offer]) -> None:
     """One event per offer, each to its own volunteer only (logged and sent as a batch)."""
     publish_many(
-        type=OFFERED.name,
-        items=[
-            (offer_data(offer, dispatch), [user_audience(offer.volunteer_id)]) for offer in offers
-        ],
+        type=OFFERED,
+        items=[(offer_data(offer, dispatch), [user_group(offer.volunteer_id)]) for offer in offers],
     )
 
 
@@ -78,9 +78,9 @@ def announce_stand_down(*, dispatch: Dispatch, user_ids: list[int], reason: str)
     """One event for everyone told they are not needed (one log row, one send per socket)."""
     if user_ids:
         publish(
-            type=STOOD_DOWN.name,
+            type=STOOD_DOWN,
             data={"dispatch": dispatch.pk, "reason": reason},
-            audiences=[user_audience(pk) for pk in user_ids],
+            audiences=[user_group(pk) for pk in user_ids],
         )
 
 
@@ -93,18 +93,18 @@ def announce_dispatch(
 ) -> None:
     """A change of the dispatch as a whole, to its followers (and the volunteers named)."""
     publish(
-        type=type.name,
+        type=type,
         data={**dispatch_data(dispatch), **(extra or {})},
-        audiences=[*followers(dispatch), *(user_audience(pk) for pk in people)],
+        audiences=[*followers(dispatch), *(user_group(pk) for pk in people)],
     )
 
 
 def announce_offer_change(*, offer: Offer, dispatch: Dispatch) -> None:
     """An answer or a step on the way, to the followers and the volunteer's other devices."""
     publish(
-        type=OFFER_CHANGED.name,
+        type=OFFER_CHANGED,
         data={**offer_data(offer, dispatch), "volunteer": offer.volunteer_id},
-        audiences=[*followers(dispatch), user_audience(offer.volunteer_id)],
+        audiences=[*followers(dispatch), user_group(offer.volunteer_id)],
     )
 
 

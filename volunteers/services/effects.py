@@ -12,13 +12,14 @@ from django.db import transaction
 
 from config.realtime.catalogue import EventType
 from config.realtime.publish import publish
+from grids.audiences import user_group
 from grids.models import User
 from points.services import points_award
 
 
 def volunteer_notify(*, type: EventType, user_id: int, data: dict[str, Any]) -> None:
     """Tell one volunteer, in the caller's transaction; delivered after commit."""
-    publish(type=type.name, data=data, audiences=[f"user.{user_id}"])
+    publish(type=type, data=data, audiences=[user_group(user_id)])
 
 
 def volunteer_award(*, user_id: int, kind: str, source: str, note: str = "") -> None:
