@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.demo import DemoContext
+from config.photos import process_photo
 from grids.models import Building, Enterprise, Grid, GridAssignment, Role, RoleGrant
 from inspections.models import (
     BUILDING_SITE_KIND,
@@ -34,7 +35,6 @@ from inspections.models import (
     Photo,
     PhotoStage,
 )
-from config.photos import process_photo
 
 S = HazardStatus
 FLOORS = {"code": "floor", "datatype": "number", "required": True, "description": "所在楼层"}

@@ -22,8 +22,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import Conflict
-from config.workbench import page_links
 from config.exports import ReadableExportMixin
+from config.workbench import page_links
 from grids.display import local_short, person_name
 from grids.models import GridAssignment
 from inspections import services
