@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from config.realtime.catalogue import EventType
 from config.realtime.publish import publish
 from grids.audiences import user_group
-from grids.models import User
-from points.services import points_award
+from points.awards import award
+from points.models import EarnKind
 
 
 def volunteer_notify(*, type: EventType, user_id: int, data: dict[str, Any]) -> None:
@@ -23,7 +21,5 @@ def volunteer_notify(*, type: EventType, user_id: int, data: dict[str, Any]) -> 
 
 
 def volunteer_award(*, user_id: int, kind: str, source: str, note: str = "") -> None:
-    """Pay points for ``source`` once, after the caller's transaction commits."""
-    transaction.on_commit(
-        lambda: points_award(user=User.objects.get(pk=user_id), kind=kind, source=source, note=note)
-    )
+    """Pay points for ``source`` once, after the caller's transaction commits (award seam)."""
+    award(user_id=user_id, kind=EarnKind(kind), source=source, note=note)
