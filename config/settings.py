@@ -308,6 +308,10 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "volunteers.models.CertificateStatus.choices",
         "VolunteerStatusEnum": "volunteers.models.ProfileStatus.choices",
         "EnrolmentStatusEnum": "volunteers.models.EnrolmentStatus.choices",
+        "DispatchStatusEnum": "dispatch.models.DispatchStatus.choices",
+        "OfferStatusEnum": "dispatch.models.OfferStatus.choices",
+        "DispatchUrgencyEnum": "dispatch.models.Urgency.choices",
+        "DispatchOutcomeEnum": "dispatch.models.Outcome.choices",
     },
     # Served from our own static files: staff networks often cannot reach a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

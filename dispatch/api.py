@@ -98,7 +98,7 @@ class BoardOfferSerializer(serializers.Serializer):
     done_at = serializers.DateTimeField(allow_null=True)
 
 
-class PlaceSerializer(serializers.Serializer):
+class DispatchPlaceSerializer(serializers.Serializer):
     lat = serializers.FloatField()
     lng = serializers.FloatField()
     address = serializers.CharField()
@@ -131,7 +131,7 @@ class MyOfferSerializer(serializers.Serializer):
     on_task_at = serializers.DateTimeField(allow_null=True)
     done_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema_field(PlaceSerializer(allow_null=True))
+    @extend_schema_field(DispatchPlaceSerializer(allow_null=True))
     def get_place(self, offer: Offer) -> dict[str, Any] | None:
         if not offer_shows_place(offer):
             return None
