@@ -32,7 +32,10 @@ run: $(VENV)/.base
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(PY) manage.py demo_city --if-empty
-	$(RUN_ENV) $(VENV)/bin/daphne -e $(DAPHNE_ENDPOINT) $(DAPHNE_FLAGS) config.asgi:application
+	@# The task runner (dispatch ring timers) runs beside Daphne and stops when it stops.
+	$(RUN_ENV) $(PY) manage.py worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(RUN_ENV) $(VENV)/bin/daphne -e $(DAPHNE_ENDPOINT) $(DAPHNE_FLAGS) config.asgi:application
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -30,6 +30,7 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("photo.py", ["--megapixels", "12"], False),
     ("redemption.py", [], True),
     ("dashboard.py", ["--residents", "25000000", "--hazards", "1000000"], True),
+    ("dispatch.py", ["--volunteers", "100000", "--sockets", "200", "--rounds", "5"], True),
     ("load.py", ["--residents", "20000", "--duration", "60", "--sockets", "1000"], True),
 ]
 

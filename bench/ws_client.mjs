@@ -12,6 +12,10 @@
 // by default (phones reconnecting a few at a time); WS_WAVE=0 opens every socket in the
 // same instant (a reconnect storm), and connect_ms is then measured from that instant.
 // A socket not open after WS_CONNECT_LIMIT_MS (60 s) counts as pending, not open.
+//
+// WS_RECORD_TYPES (comma-separated event types, bench/dispatch.py) records the arrival
+// time of every event of those types as [type, data.dispatch, epoch ms] in `arrivals`;
+// the client finishes once WS_EXPECT of them have arrived.
 import { createInterface } from "node:readline";
 import WebSocket from "ws";
 
@@ -34,6 +38,9 @@ let open = 0;
 let failed = 0;
 let connectedReported = false;
 let done = false;
+const recordTypes = (process.env.WS_RECORD_TYPES || "").split(",").filter(Boolean);
+const expectRecorded = Number(process.env.WS_EXPECT || 0);
+const arrivals = [];
 
 function openSocket(url, startedAt) {
   const ws = new WebSocket(url);
@@ -41,6 +48,10 @@ function openSocket(url, startedAt) {
   sockets.push(ws);
   ws.onmessage = (message) => {
     const event = JSON.parse(message.data);
+    if (recordTypes.includes(event.type)) {
+      arrivals.push([event.type, event.data && event.data.dispatch, Date.now()]);
+      if (expectRecorded && arrivals.length >= expectRecorded) finish();
+    }
     const sent = event.data && event.data.sent_at_ms;
     if (sent) {
       const kind = event.data.kind || "event";
@@ -105,8 +116,10 @@ function cpuMs() {
 function finish() {
   if (done) return;
   done = true;
-  console.log(JSON.stringify({ delays, open, closeCodes, cpu_ms: cpuMs() }));
+  const line = JSON.stringify({ delays, arrivals, open, closeCodes, cpu_ms: cpuMs() });
   for (const ws of sockets) ws.close();
-  setTimeout(() => process.exit(0), 200);
+  // Exit only once the line is written: a pipe takes 64 KB at a time, and exiting
+  // earlier cut a long line short while the reader was still busy.
+  process.stdout.write(line + "\n", () => setTimeout(() => process.exit(0), 200));
 }
 setTimeout(finish, timeoutMs);

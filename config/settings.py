@@ -71,12 +71,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "config.realtime",
     "grids",
     "inspections",
     "inspections.open311",
     "points",
     "volunteers",
+    "dispatch",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +163,20 @@ if REDIS_URL:
 # The module that names every websocket group and lists the groups a user joins
 # (config.realtime.groups); owned by grids so that config imports no app.
 REALTIME_AUDIENCES = "grids.audiences"
+
+# --- Task runner ------------------------------------------------------------------------
+# Django's Tasks API (the django-tasks backport) on the database backend: a task is a row
+# written in the caller's transaction, so a timer (a dispatch ring's deadline) is never
+# lost between commit and effect, and a killed runner's work is still in the database.
+# `manage.py worker` runs them (make run starts one; production runs its own processes).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# How often an idle worker looks for due tasks (seconds): the worst-case delay of a timer.
+TASKS_WORKER_INTERVAL = float(os.environ.get("SAFEGRID_TASKS_INTERVAL", "") or 0.5)
 
 # --- Users and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "grids.User"
@@ -291,6 +308,10 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "volunteers.models.CertificateStatus.choices",
         "VolunteerStatusEnum": "volunteers.models.ProfileStatus.choices",
         "EnrolmentStatusEnum": "volunteers.models.EnrolmentStatus.choices",
+        "DispatchStatusEnum": "dispatch.models.DispatchStatus.choices",
+        "OfferStatusEnum": "dispatch.models.OfferStatus.choices",
+        "DispatchUrgencyEnum": "dispatch.models.Urgency.choices",
+        "DispatchOutcomeEnum": "dispatch.models.Outcome.choices",
     },
     # Served from our own static files: staff networks often cannot reach a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -355,3 +376,13 @@ OPEN311_MAX_REQUESTS = env_int("OPEN311_MAX_REQUESTS", 1000)
 OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
 # Empty: discovery shows a translated "ask the operator for a key".
 OPEN311_KEY_SERVICE = os.environ.get("OPEN311_KEY_SERVICE", "")
+
+# --- One-click dispatch (dispatch) ---------------------------------------------------------
+# Rings of the search around an incident, in metres, nearest first; each ring is offered
+# for DISPATCH_RING_SECONDS before the next one is added.
+DISPATCH_RINGS_M = [int(m) for m in env_list("SAFEGRID_DISPATCH_RINGS_M", ["500", "1000", "2000"])]
+DISPATCH_RING_SECONDS = env_int("SAFEGRID_DISPATCH_RING_SECONDS", 60)
+# Offers made per person needed in a ring (GoodSAM alerts the 3 nearest).
+DISPATCH_OFFERS_PER_PERSON = env_int("SAFEGRID_DISPATCH_OFFERS_PER_PERSON", 3)
+# Alerts one volunteer may receive per day (local time), drills included.
+DISPATCH_DAILY_ALERT_LIMIT = env_int("SAFEGRID_DISPATCH_DAILY_ALERT_LIMIT", 5)

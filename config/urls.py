@@ -21,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("inspections.urls")),
     path("", include("points.urls")),
     path("", include("volunteers.urls")),
+    path("", include("dispatch.urls")),
 ]
 
 urlpatterns = [

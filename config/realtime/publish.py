@@ -66,6 +66,45 @@ def _check(type: EventType, groups: list[str]) -> None:
         raise ValueError(f"not groups the audiences module produces: {unknown!r}")
 
 
+def publish_many(
+    *, type: EventType, items: Iterable[tuple[dict[str, Any], Iterable[str]]]
+) -> list[Event]:
+    """``publish`` for many events of one type at once (each with its own data and audiences).
+
+    Three statements in the caller's transaction and one delivery pass after commit,
+    whatever the count: a dispatch offering 200 volunteers their own offer costs no more
+    round trips than one.
+    """
+    pending = [(data, sorted(set(audiences))) for data, audiences in items]
+    for _data, groups in pending:
+        _check(type, groups)
+    if not pending:
+        return []
+    events = Event.objects.bulk_create(
+        Event(type=type.name, version=type.version, data=data) for data, _groups in pending
+    )
+    if any(event.pk is None for event in events):  # a backend that returns no ids
+        raise RuntimeError("publish_many needs a database that returns ids from bulk inserts")
+    EventAudience.objects.bulk_create(
+        EventAudience(event=event, group=group)
+        for event, (_data, groups) in zip(events, pending, strict=True)
+        for group in groups
+    )
+    batch = [(event, groups) for event, (_data, groups) in zip(events, pending, strict=True)]
+    transaction.on_commit(lambda: deliver_many(batch=batch))
+    return events
+
+
+def deliver_many(*, batch: list[tuple[Event, list[str]]]) -> int:
+    """Hand logged events to the layer in order; stops at the first failure (they stay in
+    the log for the flush). Returns how many were delivered."""
+    delivered = async_to_sync(_send_batch)(batch)
+    Event.objects.filter(pk__in=delivered).update(published_at=timezone.now())
+    if len(delivered) == len(batch):
+        flush_unpublished(limit=FLUSH_BATCH)
+    return len(delivered)
+
+
 def event_envelope(event: Event) -> dict[str, Any]:
     """The JSON object a client receives for an event."""
     return {
@@ -98,6 +137,21 @@ def _send(event: Event, groups: list[str]) -> bool:
         logger.exception("realtime: could not deliver event %s; it stays in the log", event.pk)
         return False
     return True
+
+
+async def _send_batch(batch: list[tuple[Event, list[str]]]) -> list[int]:
+    """Every event's group sends in one trip to the event loop (not one per group)."""
+    layer = get_channel_layer()
+    delivered: list[int] = []
+    try:
+        for event, groups in batch:
+            message = {"type": GROUP_MESSAGE_TYPE, "event": event_envelope(event), "groups": groups}
+            for group in groups:
+                await layer.group_send(group, message)
+            delivered.append(event.pk)
+    except Exception:
+        logger.exception("realtime: could not deliver a batch; the rest stays in the log")
+    return delivered
 
 
 def flush_unpublished(*, limit: int = FLUSH_BATCH) -> int:

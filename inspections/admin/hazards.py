@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import Conflict
 from config.exports import ReadableExportMixin
+from config.workbench import page_links
 from grids.display import local_short, person_name
 from grids.models import GridAssignment
 from inspections import services
@@ -323,6 +324,7 @@ class HazardAdmin(ReadableExportMixin, admin.ModelAdmin):
             "media": media,
             "cover": thumbnail_tag(hazard.cover_photo_id, height=160),
             "has_view_permission": True,
+            "links": page_links("inspections.hazard", request.user, hazard),
         }
         return TemplateResponse(request, "admin/inspections/hazard/page.html", context)
 

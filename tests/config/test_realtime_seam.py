@@ -246,3 +246,38 @@ def test_catalogue_lists_registered_event_types(client_for: Any) -> None:
         "audiences": "user",
         "data": {"n": "a number"},
     } in body
+
+
+async def test_publish_many_logs_each_event_for_its_own_audience_after_commit() -> None:
+    from config.realtime.publish import publish_many
+
+    first, second = await sync_to_async(UserFactory)(), await sync_to_async(UserFactory)()
+    sockets = []
+    for user in (first, second):
+        ticket, _ = await sync_to_async(ws_ticket_issue)(user=user)
+        communicator, connected, _ = await _connect(f"/ws/v1/events/?ticket={ticket}")
+        assert connected
+        await communicator.receive_json_from()
+        sockets.append(communicator)
+
+    def announce() -> list[Event]:
+        with transaction.atomic():
+            return publish_many(
+                type=TEST_PING,
+                items=[({"n": 1}, [f"user.{first.pk}"]), ({"n": 2}, [f"user.{second.pk}"])],
+            )
+
+    events = await sync_to_async(announce)()
+
+    heard = [await socket.receive_json_from(timeout=5) for socket in sockets]
+    assert [(m["id"], m["data"]) for m in heard] == [
+        (events[0].pk, {"n": 1}),
+        (events[1].pk, {"n": 2}),
+    ]
+    for socket in sockets:
+        assert await socket.receive_nothing(timeout=0.3)
+        await socket.disconnect()
+    published = await sync_to_async(
+        lambda: Event.objects.filter(published_at__isnull=False).count()
+    )()
+    assert published == 2

@@ -1,0 +1,197 @@
+"""The dispatch API: one action to open, the place hidden until accepted, clear errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from dispatch.models import Dispatch, Offer
+from dispatch.services import dispatch_open
+from grids.models import User
+from tests.dispatch.conftest import INCIDENT, Scene
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+Client = Callable[[User], APIClient]
+
+
+def _open_body(**extra: Any) -> dict[str, Any]:
+    return {"lat": INCIDENT[0], "lng": INCIDENT[1], **extra}
+
+
+def test_staff_open_a_dispatch_in_one_request(scene: Scene, client_for: Client) -> None:
+    volunteer = scene.make_volunteer(120, certificate=scene.cpr)
+
+    response = client_for(scene.staff).post(
+        "/api/v1/dispatches/",
+        _open_body(skill="cpr", people_needed=1, urgency="emergency", description="晕倒"),
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert {k: body[k] for k in ("status", "ring", "rings_m", "offered", "accepted", "skill")} == {
+        "status": "open", "ring": 0, "rings_m": [500, 1000, 2000], "offered": 1, "accepted": 0,
+        "skill": "cpr",
+    }  # fmt: skip
+    assert body["area"] == "鼓楼社区 第1网格"
+    assert body["address"] == "中山路1号"
+    assert Offer.objects.get().volunteer == volunteer
+
+
+def test_a_volunteer_sees_distance_and_area_but_not_the_place_before_accepting(
+    scene: Scene, client_for: Client
+) -> None:
+    volunteer = scene.make_volunteer(120)
+    dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1], description="漏水")
+    client = client_for(volunteer)
+
+    listed = client.get("/api/v1/dispatch-offers/?open=1").json()["results"]
+    offer_id = listed[0]["id"]
+    accepted = client.post(f"/api/v1/dispatch-offers/{offer_id}/accept/")
+
+    assert len(listed) == 1
+    assert listed[0]["distance_m"] == 120
+    assert listed[0]["area"] == "鼓楼社区 第1网格"
+    assert listed[0]["place"] is None
+    assert accepted.status_code == 200
+    assert accepted.json()["status"] == "accepted"
+    assert accepted.json()["place"] == {
+        "lat": INCIDENT[0],
+        "lng": INCIDENT[1],
+        "address": "中山路1号",
+    }
+
+
+def test_a_late_accept_gets_a_clear_already_filled_answer(scene: Scene, client_for: Client) -> None:
+    first, late = scene.make_volunteer(100), scene.make_volunteer(200)
+    dispatch = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
+    offers = {o.volunteer_id: o.pk for o in dispatch.offers.all()}
+    client_for(first).post(f"/api/v1/dispatch-offers/{offers[first.pk]}/accept/")
+
+    response = client_for(late).post(f"/api/v1/dispatch-offers/{offers[late.pk]}/accept/")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "filled",
+        "message": "Already filled: enough volunteers accepted. Thank you, you are not needed.",
+        "current": {"offer": offers[late.pk], "status": "stood_down"},
+    }
+
+
+def test_steps_on_the_way_through_the_api(scene: Scene, client_for: Client) -> None:
+    volunteer = scene.make_volunteer(100)
+    dispatch = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
+    offer = dispatch.offers.get()
+    client = client_for(volunteer)
+    client.post(f"/api/v1/dispatch-offers/{offer.pk}/accept/")
+
+    arrived = client.post(f"/api/v1/dispatch-offers/{offer.pk}/progress/", {"step": "arrived"})
+    wrong = client.post(f"/api/v1/dispatch-offers/{offer.pk}/progress/", {"step": "flying"})
+
+    assert arrived.status_code == 200
+    assert arrived.json()["status"] == "arrived"
+    assert arrived.json()["arrived_at"] is not None
+    assert wrong.status_code == 400
+    assert set(wrong.json()["fields"]) == {"step"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"people_needed": 1}, None),  # no place
+        (_open_body(people_needed=0), "people_needed"),
+        (_open_body(people_needed=21), "people_needed"),
+        (_open_body(urgency="whenever"), "urgency"),
+        (_open_body(skill="juggling"), "skill"),
+        ({"lat": 95, "lng": 118.79}, "lat"),
+    ],
+)
+def test_bad_input_is_a_clear_400_and_opens_nothing(
+    scene: Scene, client_for: Client, body: dict[str, Any], field: str | None
+) -> None:
+    response = client_for(scene.staff).post("/api/v1/dispatches/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["message"]
+    if field:
+        assert field in response.json()["fields"]
+    assert Dispatch.objects.count() == 0
+
+
+def test_a_place_outside_every_community_is_refused(scene: Scene, client_for: Client) -> None:
+    response = client_for(scene.staff).post("/api/v1/dispatches/", {"lat": 10.0, "lng": 10.0})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "outside_area"
+    assert Dispatch.objects.count() == 0
+
+
+def test_a_resident_may_not_open_one(scene: Scene, client_for: Client) -> None:
+    response = client_for(UserFactory()).post("/api/v1/dispatches/", _open_body())
+
+    assert response.status_code == 403
+    assert Dispatch.objects.count() == 0
+
+
+def test_the_grid_worker_may_open_one_in_their_community(scene: Scene, client_for: Client) -> None:
+    response = client_for(scene.worker).post("/api/v1/dispatches/", _open_body(is_drill=True))
+
+    assert response.status_code == 201
+    assert response.json()["is_drill"] is True
+
+
+def test_staff_close_with_an_outcome_and_closing_twice_is_a_409(
+    scene: Scene, client_for: Client
+) -> None:
+    dispatch = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
+    client = client_for(scene.staff)
+
+    closed = client.post(f"/api/v1/dispatches/{dispatch.pk}/close/", {"outcome": "resolved"})
+    again = client.post(f"/api/v1/dispatches/{dispatch.pk}/close/", {"outcome": "resolved"})
+
+    assert closed.status_code == 200
+    assert closed.json()["outcome"] == "resolved"
+    assert again.status_code == 409
+    assert again.json()["current"] == {"status": "closed", "outcome": "resolved"}
+
+
+def test_another_communitys_staff_do_not_see_it(scene: Scene, client_for: Client) -> None:
+    from tests.factories import CommunityFactory, make_staff
+
+    dispatch = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
+    stranger = client_for(make_staff(CommunityFactory()))
+
+    assert stranger.get(f"/api/v1/dispatches/{dispatch.pk}/").status_code == 404
+    assert stranger.get("/api/v1/dispatches/").json()["results"] == []
+
+
+def _queries(client: APIClient, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_list_queries_do_not_grow_with_rows(scene: Scene, client_for: Client) -> None:
+    volunteer = scene.make_volunteer(100)
+    staff, mine = client_for(scene.staff), client_for(volunteer)
+    first = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
+    one = (_queries(staff, "/api/v1/dispatches/"), _queries(mine, "/api/v1/dispatch-offers/"))
+    one_board = _queries(staff, f"/api/v1/dispatches/{first.pk}/")
+    for _ in range(4):
+        Dispatch.objects.filter(pk=first.pk).update(status="closed", outcome="resolved")
+        first = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
+    for distance in (150, 200, 250):
+        scene.make_volunteer(distance)
+    busy = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1], people_needed=2)
+    assert busy.offers.count() == 3
+
+    many = (_queries(staff, "/api/v1/dispatches/"), _queries(mine, "/api/v1/dispatch-offers/"))
+
+    assert many == one
+    assert _queries(staff, f"/api/v1/dispatches/{busy.pk}/") == one_board
+    assert len(mine.get("/api/v1/dispatch-offers/").json()["results"]) == 5
