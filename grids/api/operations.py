@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.ids import IdField
 from grids.api.places import PlaceRefSerializer
 from grids.models import User
 from grids.selectors.coverage import coverage_report
@@ -231,8 +232,8 @@ class CoverageApi(APIView):
     one community."""
 
     class InputSerializer(serializers.Serializer):
-        community = serializers.IntegerField(required=False)
-        district = serializers.IntegerField(required=False)
+        community = IdField(required=False)
+        district = IdField(required=False)
 
     class OutputSerializer(serializers.Serializer):
         totals = CoverageSerializer()

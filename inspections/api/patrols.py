@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.ids import IdField
 from config.api.pagination import CursorPagination
 from inspections.api.serializers import photo_url
 from inspections.models import ItemOutcome, ItemResult
@@ -82,8 +83,8 @@ class InspectionListApi(APIView):
             attributes = serializers.DictField(required=False, default=dict)
 
         client_uuid = serializers.UUIDField(required=False, allow_null=True, default=None)
-        building = serializers.IntegerField(required=False, allow_null=True, default=None)
-        enterprise = serializers.IntegerField(required=False, allow_null=True, default=None)
+        building = IdField(required=False, allow_null=True, default=None)
+        enterprise = IdField(required=False, allow_null=True, default=None)
         started_at = serializers.DateTimeField()
         start_lat = serializers.FloatField(min_value=-90, max_value=90)
         start_lng = serializers.FloatField(min_value=-180, max_value=180)
