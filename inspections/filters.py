@@ -10,6 +10,7 @@ from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.api.flags import FlagFilter
 from config.api.ids import IdFilter
 from grids.models import RiskColour
 from inspections.models import OPEN_STATUSES, Hazard, HazardSource, HazardStatus
@@ -42,15 +43,13 @@ class HazardFilter(django_filters.FilterSet):
     district = IdFilter(field_name="community__district_id")
     category = django_filters.CharFilter(field_name="category__code")
     risk_colour = django_filters.ChoiceFilter(choices=RiskColour.choices)
-    is_major = django_filters.BooleanFilter()
+    is_major = FlagFilter()
     source = django_filters.ChoiceFilter(choices=HazardSource.choices)
     assignee = IdFilter(field_name="assignee_id")
     reporter = IdFilter(field_name="reporter_id")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label=_("Open and past its deadline")
-    )
+    overdue = FlagFilter(method="filter_overdue", label=_("Open and past its deadline"))
     near_lat = django_filters.NumberFilter(method="filter_noop", label=_("Latitude of a point"))
     near_lng = django_filters.NumberFilter(method="filter_noop", label=_("Longitude of a point"))
     radius_m = django_filters.NumberFilter(
