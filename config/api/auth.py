@@ -26,6 +26,8 @@ class TokenApi(APIView):
     # Per address (from the configured proxies only, `NUM_PROXIES`) and per account.
     throttle_classes = [ScopedRateThrottle, PasswordGuessThrottle]
     throttle_scope = "login"
+    # Public, yet a wrong password is a 401 (with `WWW-Authenticate: Token`).
+    extra_error_codes = ["401"]
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(

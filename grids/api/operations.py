@@ -198,7 +198,7 @@ class GridWorkerApi(APIView):
         body = GridAssignmentOutputSerializer(assignment).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=GridAssignmentOutputSerializer, tags=["assignment"])
+    @extend_schema(responses={200: GridAssignmentOutputSerializer}, tags=["assignment"])
     def delete(self, request: Request, grid_id: int) -> Response:
         grid = staff_grid_get(user=request.user, grid_id=grid_id)
         assignment = grid_unassign_worker(grid=grid, by=cast(User, request.user))
@@ -229,7 +229,9 @@ class CoverageSerializer(serializers.Serializer):
 
 class CoverageApi(APIView):
     """Coverage of what the user runs: the city by district, a district by community, or
-    one community."""
+    one community; 404 for a community or district that is not there."""
+
+    extra_error_codes = ["404"]
 
     class InputSerializer(serializers.Serializer):
         community = IdField(required=False)
