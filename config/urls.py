@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path, register_converter
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -41,9 +42,20 @@ urlpatterns = [
     path("", fieldapp.index, name="fieldapp"),
 ]
 
-if settings.DEBUG:
-    # Development only: production media is private and streamed through permission checks.
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+# Development only, and only what is public by design (reward pictures of the catalogue):
+# photos of hazards and inspections are streamed through their permission checks in every
+# mode (`/api/v1/photos/{id}/{size}/`), never as files.
+PUBLIC_MEDIA_FOLDERS = ("rewards/",)
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """A public media file in development (DEBUG); 404 for anything else."""
+    if not settings.DEBUG or not path.startswith(PUBLIC_MEDIA_FOLDERS) or ".." in path:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", public_media, name="public-media")]
 
 handler404 = json_or_html_404
 handler500 = json_or_html_500
