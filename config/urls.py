@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, include, path, re_path, register_converter
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -48,11 +49,11 @@ urlpatterns = [
 PUBLIC_MEDIA_FOLDERS = ("rewards/",)
 
 
-def public_media(request: HttpRequest, path: str) -> HttpResponse:
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     """A public media file in development (DEBUG); 404 for anything else."""
     if not settings.DEBUG or not path.startswith(PUBLIC_MEDIA_FOLDERS) or ".." in path:
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 urlpatterns += [re_path(r"^media/(?P<path>.*)$", public_media, name="public-media")]
