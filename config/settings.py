@@ -157,10 +157,11 @@ if REDIS_URL:
             "KEY_PREFIX": "safegrid",
         }
     }
-# Which websocket groups a user joins; owned by grids so that config imports no app.
-REALTIME_AUDIENCES = "grids.selectors.user_event_groups"
+# The module that names every websocket group and lists the groups a user joins
+# (config.realtime.groups); owned by grids so that config imports no app.
+REALTIME_AUDIENCES = "grids.audiences"
 # Which account a sign-in names (username or any spelling of its phone number), the key of
-# the password-guess limit; owned by grids for the same reason.
+# the password-guess limit; owned by grids so that config imports no app.
 LOGIN_ACCOUNT_KEY = "grids.auth.login_account_key"
 
 # --- Users and authentication ---------------------------------------------------------

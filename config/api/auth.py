@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from config.api.throttles import PasswordGuessThrottle
 from config.realtime.control import sockets_close, token_group
+from config.realtime.groups import audiences_module
 
 
 class TokenApi(APIView):
@@ -105,5 +106,5 @@ class LogoutAllApi(APIView):
     @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
         AuthToken.objects.filter(user=request.user).delete()
-        sockets_close(group=f"user.{request.user.pk}")
+        sockets_close(group=audiences_module().user_group(cast(int, request.user.pk)))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -72,24 +72,6 @@ def user_managed_district_ids(user: Any) -> list[int]:
     return list(grants.values_list("district_id", flat=True))
 
 
-def user_event_groups(user: Any) -> list[str]:
-    """Realtime groups for ``user`` (``settings.REALTIME_AUDIENCES``)."""
-    groups = [f"user.{user.pk}"]
-    grid = user_active_grid(user)
-    if grid is not None:
-        groups.append(f"grid.{grid.pk}.worker")
-    if user_is_administrator(user):
-        # One group instead of thousands of community groups for city-wide roles.
-        groups.append("administrators")
-    else:
-        staff_ids = user_staff_communities(user).values_list("pk", flat=True)
-        groups += [f"community.{pk}.staff" for pk in staff_ids]
-    if Role.TIP_HANDLER.value in user_roles(user):
-        groups.append("tips.handlers")
-    groups += [f"district.{pk}.managers" for pk in user_managed_district_ids(user)]
-    return groups
-
-
 def user_profile(user: Any) -> dict[str, Any]:
     """The signed-in user, their roles and the places those roles reach."""
     grid = user_active_grid(user)
