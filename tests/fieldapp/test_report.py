@@ -31,7 +31,7 @@ def fill_report(page: Any, photo: Path | None = None) -> None:
     page.locator("#report-category option[value='fire-exit']").wait_for(state="attached")
     page.locator("#report-category").select_option("fire-exit")
     page.locator("#report-description").fill("楼道堆满电动车, 消防通道堵死了")
-    page.wait_for_function("document.getElementById('report-lat').value !== ''")
+    eventually(page, lambda: page.evaluate("document.getElementById('report-lat').value !== ''"))
     page.locator("[name='attr:floor']").fill("3")
     page.locator("[name='attr:blocked']").select_option("fully")
     page.locator("[name='attr:items'][value='bikes']").check()

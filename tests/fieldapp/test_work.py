@@ -128,7 +128,8 @@ def test_events_missed_while_disconnected_are_replayed_on_reconnect(
     page.locator("html[data-live='connected']").wait_for(state="attached", timeout=10_000)
     open_list(page)
     reported(city, "另一处隐患")  # an event the worker receives, so the app remembers an id
-    page.wait_for_function("localStorage.getItem('safegrid.lastEventId') !== null")
+    # `page.evaluate`, not `wait_for_function`: the app's CSP forbids the eval it uses.
+    eventually(page, lambda: page.evaluate("localStorage.getItem('safegrid.lastEventId') !== null"))
 
     page.context.set_offline(True)
     page.locator("html[data-live='disconnected']").wait_for(state="attached", timeout=10_000)
@@ -137,7 +138,10 @@ def test_events_missed_while_disconnected_are_replayed_on_reconnect(
     page.context.set_offline(False)
 
     page.locator(f"[data-list='assigned'] [data-hazard='{hazard.pk}']").wait_for(timeout=10_000)
-    page.wait_for_function(f"Number(localStorage.getItem('safegrid.lastEventId')) >= {missed}")
+    eventually(
+        page,
+        lambda: page.evaluate(f"Number(localStorage.getItem('safegrid.lastEventId')) >= {missed}"),
+    )
 
 
 def test_the_app_reconnects_by_itself_when_the_server_drops_its_socket(
@@ -159,9 +163,12 @@ def test_the_app_reconnects_by_itself_when_the_server_drops_its_socket(
 
     in_thread(sockets_close, group=f"user.{city.worker.pk}")  # as a deploy would
 
-    page.wait_for_function(
-        "window.liveStates.includes('disconnected') && window.liveStates.at(-1) === 'connected'",
-        timeout=15_000,
+    eventually(
+        page,
+        lambda: page.evaluate(
+            "window.liveStates.includes('disconnected') && window.liveStates.at(-1) === 'connected'"
+        ),
+        timeout=15,
     )
 
 
