@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids.api.me import MeApi
+from grids.api.me import MeApi, MeCloseApi, MeDataApi
 from grids.api.operations import (
     AssignmentApplyApi,
     AssignmentPreviewApi,
@@ -24,6 +24,8 @@ from grids.api.places import (
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
+    path("me/data/", MeDataApi.as_view(), name="me-data"),
+    path("me/close/", MeCloseApi.as_view(), name="me-close"),
     path("districts/", DistrictListApi.as_view(), name="district-list"),
     path("communities/", CommunityListApi.as_view(), name="community-list"),
     path(
