@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.realtime.control import sockets_close
+from grids.audiences import user_group
 from grids.models import Role, User
 from grids.selectors import user_profile
 from grids.services import user_account_close, user_data_export, user_update_profile
@@ -114,6 +115,6 @@ class MeCloseApi(APIView):
         user = cast(User, request.user)
         user_account_close(user=user, password=data.validated_data["password"])
         AuthToken.objects.filter(user=user).delete()
-        sockets_close(group=f"user.{user.pk}")
+        sockets_close(group=user_group(user.pk))
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
