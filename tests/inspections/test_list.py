@@ -117,12 +117,13 @@ def test_yes_no_filters_are_booleans_in_the_schema(api_client) -> None:
         if parameter["name"] in {"overdue", "is_major", "is_active", "is_blacklisted"}
     }
 
-    assert declared == {
-        ("/api/v1/hazards/", "overdue"): "boolean",
-        ("/api/v1/hazards/", "is_major"): "boolean",
-        ("/api/v1/grids/", "is_active"): "boolean",
-        ("/api/v1/enterprises/", "is_blacklisted"): "boolean",
+    assert set(declared) >= {
+        ("/api/v1/hazards/", "overdue"),
+        ("/api/v1/hazards/", "is_major"),
+        ("/api/v1/grids/", "is_active"),
+        ("/api/v1/enterprises/", "is_blacklisted"),
     }
+    assert set(declared.values()) == {"boolean"}
 
 
 def test_filter_near_a_point(city, report, client_for) -> None:
