@@ -14,7 +14,7 @@ RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 DAPHNE_ENDPOINT := tcp:port=$(PORT):interface=$(HOST):backlog=4096
 DAPHNE_FLAGS := --websocket_connect_timeout 30
 
-.PHONY: run test lint browser bench install install-dev messages clean
+.PHONY: run test lint browser bench install install-dev messages clean audit
 
 $(VENV)/.base: requirements/base.txt requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ test: lint browser
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} --ignore=tests/fieldapp --ignore=tests/workbench $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/fieldapp $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/workbench $(PYTEST_ARGS)
+
+# Known vulnerabilities in every pinned dependency, from PyPI's advisory data (its JSON
+# API). --strict: a dependency that could not be looked up fails the audit, never passes it.
+audit: $(VENV)/.dev
+	$(VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r requirements/lock.txt
 
 bench: $(VENV)/.dev
 	$(PY) bench/run_all.py

@@ -11,6 +11,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from config.realtime.middleware import TicketAuthMiddleware  # noqa: E402
 from config.realtime.routing import websocket_urlpatterns  # noqa: E402
+from config.server import daphne_passes_bodies_to_django  # noqa: E402
+
+daphne_passes_bodies_to_django()
 
 application = ProtocolTypeRouter(
     {

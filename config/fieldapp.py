@@ -8,6 +8,24 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+# The app is our own static scripts and styles, photos from our API (and `blob:` previews
+# of the camera), and the REST API and websocket of this host: nothing else may load or run.
+FIELD_APP_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob: data:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
 # The first path segment of every screen with its own URL (fieldapp/static/fieldapp/*.js
 # `route(...)`): the server answers each with the app shell, so a reload or a link opens
 # that screen. A module adding screens (volunteers, dispatch) adds its segment here.
@@ -20,7 +38,11 @@ SCREEN_PATH = r"^(?:" + "|".join(SCREENS) + r")(?:/[\w.-]+)*/?$"
 @ensure_csrf_cookie
 def index(request: HttpRequest) -> HttpResponse:
     """The app shell; data comes from the REST API and the websocket."""
-    return render(request, "fieldapp/index.html")
+    response = render(request, "fieldapp/index.html")
+    # Report-only until the offline outbox works under it (enforced, tests/fieldapp/
+    # test_outbox.py fails: to be diagnosed); browsers report what it would block.
+    response["Content-Security-Policy-Report-Only"] = FIELD_APP_CSP
+    return response
 
 
 @cache_control(max_age=86400)

@@ -163,6 +163,9 @@ if REDIS_URL:
 # The module that names every websocket group and lists the groups a user joins
 # (config.realtime.groups); owned by grids so that config imports no app.
 REALTIME_AUDIENCES = "grids.audiences"
+# Which account a sign-in names (username or any spelling of its phone number), the key of
+# the password-guess limit; owned by grids so that config imports no app.
+LOGIN_ACCOUNT_KEY = "grids.auth.login_account_key"
 
 # --- Task runner ------------------------------------------------------------------------
 # Django's Tasks API (the django-tasks backport) on the database backend: a task is a row
@@ -274,7 +277,12 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("SAFEGRID_THROTTLE_ANON", "60/minute"),
         "user": os.environ.get("SAFEGRID_THROTTLE_USER", "600/minute"),
         "login": os.environ.get("SAFEGRID_THROTTLE_LOGIN", "10/minute"),
+        "login_account": os.environ.get("SAFEGRID_THROTTLE_LOGIN_ACCOUNT", "20/hour"),
     },
+    # The client address comes from the socket unless proxies are configured: with N
+    # proxies in front, the address the nearest of them appended to X-Forwarded-For
+    # (the Nth from the right). Anything a client writes in that header is ignored.
+    "NUM_PROXIES": env_int("SAFEGRID_NUM_PROXIES", 0),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -284,7 +292,7 @@ if TESTING:
     # Off in tests, unless a test's environment sets a rate (the cross-process test does).
     REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
         scope: os.environ.get(f"SAFEGRID_THROTTLE_{scope.upper()}", "100000/minute")
-        for scope in ("anon", "user", "login")
+        for scope in ("anon", "user", "login", "login_account")
     }
 
 SPECTACULAR_SETTINGS = {

@@ -2,14 +2,20 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver, include, path, re_path, register_converter
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import dashboard, fieldapp, health
 from config.api.auth import LogoutAllApi, LogoutApi, TokenApi
 from config.api.handlers import json_or_html_404, json_or_html_500
+from config.api.ids import IdConverter
 from config.realtime.api import EventTypesApi, WsTicketApi
+
+# `<id:pk>` in every app's URLs: ids past the 64-bit range do not match (a 404).
+register_converter(IdConverter, "id")
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
@@ -41,9 +47,20 @@ urlpatterns = [
     re_path(fieldapp.SCREEN_PATH, fieldapp.index, name="fieldapp-screen"),
 ]
 
-if settings.DEBUG:
-    # Development only: production media is private and streamed through permission checks.
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+# Development only, and only what is public by design (reward pictures of the catalogue):
+# photos of hazards and inspections are streamed through their permission checks in every
+# mode (`/api/v1/photos/{id}/{size}/`), never as files.
+PUBLIC_MEDIA_FOLDERS = ("rewards/",)
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """A public media file in development (DEBUG); 404 for anything else."""
+    if not settings.DEBUG or not path.startswith(PUBLIC_MEDIA_FOLDERS) or ".." in path:
+        raise Http404
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+
+
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", public_media, name="public-media")]
 
 handler404 = json_or_html_404
 handler500 = json_or_html_500

@@ -93,10 +93,29 @@ def _summary(report: PartitionReport) -> str:
     }
 
 
+# The places a form may point at, by their path to a community: a form offers and accepts
+# only those of the user's own communities.
+PLACE_COMMUNITY_PATHS: dict[type, str] = {
+    Community: "pk",
+    Grid: "community",
+    Building: "community",
+    Enterprise: "community",
+}
+
+
 class CommunityScopedAdmin(admin.ModelAdmin):
-    """Community staff see in the admin only what belongs to the communities they run."""
+    """Community staff see and write in the admin only what belongs to their communities."""
 
     community_path = "community"
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        path = PLACE_COMMUNITY_PATHS.get(db_field.related_model)
+        if path is not None and "queryset" not in kwargs:
+            communities = user_staff_communities(request.user)
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                **{f"{path}__in": communities}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)

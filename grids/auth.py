@@ -25,11 +25,7 @@ class UsernameOrPhoneBackend(ModelBackend):
         if not username or password is None:
             return None
         user_model = get_user_model()
-        match = Q(username=username)
-        phone = normalize_phone(username)
-        if phone:
-            match |= Q(phone=phone)
-        user = user_model._default_manager.filter(match).order_by("pk").first()
+        user = _user_for_login(username)
         if user is None:
             # Spend the same time as a real check so timing does not reveal who exists.
             user_model().set_password(password)
@@ -37,3 +33,17 @@ class UsernameOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def _user_for_login(login: str) -> Any:
+    match = Q(username=login)
+    phone = normalize_phone(login)
+    if phone:
+        match |= Q(phone=phone)
+    return get_user_model()._default_manager.filter(match).order_by("pk").first()
+
+
+def login_account_key(login: str) -> str:
+    """The account a sign-in names, however it is spelt (the password-guess limit's key)."""
+    user = _user_for_login(login)
+    return f"user:{user.pk}" if user is not None else f"login:{normalize_phone(login).lower()}"

@@ -6,11 +6,13 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.api.flags import FlagFilter
+from config.api.ids import IdFilter
 from grids.models import Building, Community, Enterprise, Grid, RiskColour
 
 
 class CommunityFilter(django_filters.FilterSet):
-    district = django_filters.NumberFilter(field_name="district_id", label=_("District id"))
+    district = IdFilter(field_name="district_id", label=_("District id"))
 
     class Meta:
         model = Community
@@ -18,11 +20,9 @@ class CommunityFilter(django_filters.FilterSet):
 
 
 class GridFilter(django_filters.FilterSet):
-    community = django_filters.NumberFilter(field_name="community_id", label=_("Community id"))
-    district = django_filters.NumberFilter(
-        field_name="community__district_id", label=_("District id")
-    )
-    is_active = django_filters.BooleanFilter(label=_("Active (not retired)"))
+    community = IdFilter(field_name="community_id", label=_("Community id"))
+    district = IdFilter(field_name="community__district_id", label=_("District id"))
+    is_active = FlagFilter(label=_("Active (not retired)"))
 
     class Meta:
         model = Grid
@@ -30,8 +30,8 @@ class GridFilter(django_filters.FilterSet):
 
 
 class BuildingFilter(django_filters.FilterSet):
-    community = django_filters.NumberFilter(field_name="community_id", label=_("Community id"))
-    grid = django_filters.NumberFilter(field_name="grid_id", label=_("Grid id"))
+    community = IdFilter(field_name="community_id", label=_("Community id"))
+    grid = IdFilter(field_name="grid_id", label=_("Grid id"))
     search = django_filters.CharFilter(method="filter_search", label=_("Name or address"))
 
     class Meta:
@@ -43,10 +43,10 @@ class BuildingFilter(django_filters.FilterSet):
 
 
 class EnterpriseFilter(django_filters.FilterSet):
-    community = django_filters.NumberFilter(field_name="community_id", label=_("Community id"))
-    grid = django_filters.NumberFilter(field_name="grid_id", label=_("Grid id"))
+    community = IdFilter(field_name="community_id", label=_("Community id"))
+    grid = IdFilter(field_name="grid_id", label=_("Grid id"))
     risk_colour = django_filters.ChoiceFilter(choices=RiskColour.choices, label=_("Risk grade"))
-    is_blacklisted = django_filters.BooleanFilter(label=_("Blacklisted"))
+    is_blacklisted = FlagFilter(label=_("Blacklisted"))
     kind = django_filters.CharFilter(label=_("Kind of site"))
     search = django_filters.CharFilter(method="filter_search", label=_("Name or credit code"))
 

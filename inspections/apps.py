@@ -20,9 +20,12 @@ class InspectionsConfig(AppConfig):
         from config.demo import DemoStep, register_demo_step
         from grids.models import Role
         from grids.roles import role_permissions_add
+        from grids.services import register_personal_data
         from inspections import events  # noqa: F401 - registers the event types
         from inspections.dashboard import CLOSED_LOOP_PANEL, WORKERS_PANEL
+        from inspections.personal_data import HAZARDS_SECTION
 
+        register_personal_data(HAZARDS_SECTION)
         register_panel(CLOSED_LOOP_PANEL)
         register_panel(WORKERS_PANEL)
         # Staff read hazards and inspections of their communities; a hazard moves only

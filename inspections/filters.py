@@ -10,6 +10,8 @@ from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.api.flags import FlagFilter
+from config.api.ids import IdFilter
 from grids.models import RiskColour
 from inspections.models import OPEN_STATUSES, Hazard, HazardSource, HazardStatus
 
@@ -36,20 +38,18 @@ class HazardFilter(django_filters.FilterSet):
     # No DISTINCT: status is a column of the row, and DISTINCT makes the database sort
     # every matching row before it can return the first page.
     status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, distinct=False)
-    grid = django_filters.NumberFilter(field_name="grid_id")
-    community = django_filters.NumberFilter(field_name="community_id")
-    district = django_filters.NumberFilter(field_name="community__district_id")
+    grid = IdFilter(field_name="grid_id")
+    community = IdFilter(field_name="community_id")
+    district = IdFilter(field_name="community__district_id")
     category = django_filters.CharFilter(field_name="category__code")
     risk_colour = django_filters.ChoiceFilter(choices=RiskColour.choices)
-    is_major = django_filters.BooleanFilter()
+    is_major = FlagFilter()
     source = django_filters.ChoiceFilter(choices=HazardSource.choices)
-    assignee = django_filters.NumberFilter(field_name="assignee_id")
-    reporter = django_filters.NumberFilter(field_name="reporter_id")
+    assignee = IdFilter(field_name="assignee_id")
+    reporter = IdFilter(field_name="reporter_id")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label=_("Open and past its deadline")
-    )
+    overdue = FlagFilter(method="filter_overdue", label=_("Open and past its deadline"))
     near_lat = django_filters.NumberFilter(method="filter_noop", label=_("Latitude of a point"))
     near_lng = django_filters.NumberFilter(method="filter_noop", label=_("Longitude of a point"))
     radius_m = django_filters.NumberFilter(

@@ -128,6 +128,31 @@ def hazard_detail(*, user: Any, hazard_id: int) -> Hazard:
     )
 
 
+def hazard_to_confirm(*, user: Any, hazard_id: int) -> Hazard:
+    """A hazard ``user`` may confirm ("me too"), locked for the count; or 404.
+
+    One they can open, or one their own report of the same category was shown as a nearby
+    duplicate (within ``DUPLICATE_RADIUS_M``): a resident cannot open a neighbour's report,
+    but may confirm it when they stand in front of the same hazard. Any other id is a 404,
+    so confirming cannot reveal another community's hazards or inflate their count.
+    """
+    hazard = (
+        Hazard.objects.select_for_update().select_related("category").filter(pk=hazard_id).first()
+    )
+    if hazard is None or not (
+        hazard_visible(user).filter(pk=hazard.pk).exists() or _suggested_to(user, hazard)
+    ):
+        raise Http404
+    return hazard
+
+
+def _suggested_to(user: Any, hazard: Hazard) -> bool:
+    if not user.is_authenticated:
+        return False
+    own = Hazard.objects.filter(reporter=user, category_id=hazard.category_id).exclude(pk=hazard.pk)
+    return near_point(own, hazard.lat, hazard.lng, DUPLICATE_RADIUS_M).exists()
+
+
 def hazard_duplicate_suggestions(
     *, category: Category, lat: float, lng: float, exclude_id: int | None = None
 ) -> list[Hazard]:

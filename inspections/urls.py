@@ -19,28 +19,28 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("hazard-categories/", hazards.CategoryListApi.as_view(), name="hazard-categories"),
     path("hazards/", hazards.HazardListApi.as_view(), name="hazard-list"),
     path("hazards/metrics/", metrics.HazardMetricsApi.as_view(), name="hazard-metrics"),
-    path("hazards/<int:pk>/", hazards.HazardDetailApi.as_view(), name="hazard-detail"),
-    path("hazards/<int:pk>/comments/", hazards.HazardCommentApi.as_view(), name="hazard-comment"),
-    path("hazards/<int:pk>/me-too/", hazards.HazardMeTooApi.as_view(), name="hazard-me-too"),
+    path("hazards/<id:pk>/", hazards.HazardDetailApi.as_view(), name="hazard-detail"),
+    path("hazards/<id:pk>/comments/", hazards.HazardCommentApi.as_view(), name="hazard-comment"),
+    path("hazards/<id:pk>/me-too/", hazards.HazardMeTooApi.as_view(), name="hazard-me-too"),
     path(
-        "hazards/<int:pk>/photos/",
+        "hazards/<id:pk>/photos/",
         photos.HazardPhotoUploadApi.as_view(),
         name="hazard-photo-upload",
     ),
     path(
-        "photos/<int:pk>/<str:size>/",
+        "photos/<id:pk>/<str:size>/",
         photos.PhotoFileApi.as_view(),
         name="hazard-photo-file",
     ),
     *(
-        path(f"hazards/<int:pk>/{action}/", view.as_view(), name=f"hazard-{action}")
+        path(f"hazards/<id:pk>/{action}/", view.as_view(), name=f"hazard-{action}")
         for action, view in TRANSITIONS.items()
     ),
     path("checklists/", patrols.ChecklistTemplateListApi.as_view(), name="checklist-list"),
     path("inspections/", patrols.InspectionListApi.as_view(), name="inspection-list"),
     path("inspections/due/", patrols.InspectionDueApi.as_view(), name="inspection-due"),
     path(
-        "inspections/<int:pk>/items/<str:code>/photo/",
+        "inspections/<id:pk>/items/<str:code>/photo/",
         photos.InspectionItemPhotoApi.as_view(),
         name="inspection-item-photo",
     ),

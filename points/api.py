@@ -10,12 +10,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.schema import ErrorSerializer
 from grids.models import Community, User
 from points.models import EntryKind, LedgerEntry, Reward, Voucher, VoucherStatus
 from points.selectors import (
@@ -158,6 +159,18 @@ class RewardListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+REDEMPTION_REFUSALS_400 = [
+    ("insufficient_points", "Not enough points."),
+    ("reward_unavailable", "This reward is not offered to you at this time."),
+    ("limit_reached", "You have already redeemed this reward as often as allowed."),
+    ("required", "This header is required to redeem."),
+]
+REDEMPTION_REFUSALS_409 = [
+    ("out_of_stock", "This reward is out of stock."),
+    ("idempotency_key_reused", "This Idempotency-Key was already used for another reward."),
+]
+
+
 class RewardRedeemApi(APIView):
     """Redeem a reward: debits my points and issues a voucher, exactly once per key."""
 
@@ -166,7 +179,28 @@ class RewardRedeemApi(APIView):
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY_HEADER],
-        responses={201: VoucherDetailSerializer},
+        responses={
+            201: VoucherDetailSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Refused by a rule: `insufficient_points`, `reward_unavailable` "
+                "(not offered to you now), `limit_reached` (per-person limit), or `invalid`/"
+                "`required` (the Idempotency-Key header).",
+                examples=[
+                    OpenApiExample(code, value={"code": code, "message": message})
+                    for code, message in REDEMPTION_REFUSALS_400
+                ],
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="`out_of_stock`, or `idempotency_key_reused` (the key was used "
+                "for another reward).",
+                examples=[
+                    OpenApiExample(code, value={"code": code, "message": message})
+                    for code, message in REDEMPTION_REFUSALS_409
+                ],
+            ),
+        },
         tags=["rewards"],
     )
     def post(self, request: Request, reward_id: int) -> Response:

@@ -19,9 +19,12 @@ class PointsConfig(AppConfig):
         from config.demo import DemoStep, register_demo_step
         from grids.models import Role
         from grids.roles import role_permissions_add
+        from grids.services import register_personal_data
         from points import events  # noqa: F401 - registers the event types
         from points.dashboard import POINTS_PANEL
+        from points.personal_data import POINTS_SECTION
 
+        register_personal_data(POINTS_SECTION)
         register_panel(POINTS_PANEL)
         # Staff run the counter and the rewards of their communities; every screen is
         # scoped by the staff selectors, and balances change only through the services.

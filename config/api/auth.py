@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.api.throttles import PasswordGuessThrottle
 from config.realtime.control import sockets_close, token_group
 from config.realtime.groups import audiences_module
 
@@ -23,8 +24,11 @@ class TokenApi(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[type] = []
-    throttle_classes = [ScopedRateThrottle]
+    # Per address (from the configured proxies only, `NUM_PROXIES`) and per account.
+    throttle_classes = [ScopedRateThrottle, PasswordGuessThrottle]
     throttle_scope = "login"
+    # Public, yet a wrong password is a 401 (with `WWW-Authenticate: Token`).
+    extra_error_codes = ["401"]
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(
@@ -65,12 +69,23 @@ class TokenApi(APIView):
             request._request, username=login, password=data.validated_data["password"]
         )
         if user is None:
+            self._count_password_guess()
             raise exceptions.AuthenticationFailed(
                 _("Wrong username, phone number or password."), code="invalid_credentials"
             )
         instance, token = AuthToken.objects.create(user)
         body = {"token": token, "expiry": instance.expiry, "user_id": user.pk}
         return Response(self.OutputSerializer(body).data)
+
+    def _count_password_guess(self) -> None:
+        for throttle in self._throttles:
+            if isinstance(throttle, PasswordGuessThrottle):
+                throttle.record_failure()
+
+    def get_throttles(self) -> list[Any]:
+        # Kept so that a failed sign-in counts against the account the check looked at.
+        self._throttles: list[Any] = super().get_throttles()
+        return self._throttles
 
 
 class LogoutApi(APIView):

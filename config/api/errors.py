@@ -8,13 +8,14 @@ services, map here too, so services never need to know about HTTP.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,6 +41,17 @@ class DomainError(exceptions.APIException):
     default_code = "invalid"
 
 
+def _local_times(value: Any) -> Any:
+    """Datetimes in extra keys (a 409's ``current``) as the API writes every time: +08:00."""
+    if isinstance(value, datetime):
+        return serializers.DateTimeField().to_representation(value)
+    if isinstance(value, dict):
+        return {key: _local_times(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_local_times(item) for item in value]
+    return value
+
+
 def _to_drf(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=get_error_detail(exc))
@@ -47,6 +59,12 @@ def _to_drf(exc: Exception) -> Exception:
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's message embeds the parser's own English text ("Expecting value: line 1").
+        return exceptions.ParseError(
+            _("The request body could not be read: send valid JSON (or a form)."),
+            code="parse_error",
+        )
     return exc
 
 
@@ -77,7 +95,7 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
             "code": _first_code(detail, exc.default_code),
             "message": " ".join(_flatten(detail)),
         }
-    body.update(getattr(exc, "extra", {}))
+    body.update(_local_times(getattr(exc, "extra", {})))
     return body
 
 

@@ -30,9 +30,42 @@ ERROR_DESCRIPTIONS = {
     "400": "The input is not valid; `fields` says which fields and why.",
     "401": "No valid credentials: sign in or send `Authorization: Token <token>`.",
     "403": "Signed in, but this role or scope may not do this.",
-    "404": "No such record, or not one this user may see.",
+    "404": "No such record, or not one this user may see; on a list, a `cursor` that is "
+    "not one of ours.",
     "409": "The record changed meanwhile; `current` holds its state now.",
     "429": "Too many requests; wait the number of seconds in `Retry-After`.",
+}
+
+# One real answer per error status, shown with every operation that can answer it.
+ERROR_EXAMPLES: dict[str, dict[str, Any]] = {
+    "400": {
+        "code": "invalid",
+        "message": "Some fields are not valid. Correct them and send again.",
+        "fields": {"lat": ["Ensure this value is less than or equal to 90."]},
+    },
+    "401": {
+        "code": "not_authenticated",
+        "message": "Authentication credentials were not provided.",
+    },
+    "403": {
+        "code": "permission_denied",
+        "message": "You do not have permission to perform this action.",
+    },
+    "404": {"code": "not_found", "message": "Not found."},
+    "409": {
+        "code": "conflict",
+        "message": "Someone else changed this record first. Reload it and try again.",
+        "current": {
+            "id": 42,
+            "status": "assigned",
+            "version": 3,
+            "updated_at": "2026-11-23T09:30:00+08:00",
+        },
+    },  # fmt: skip
+    "429": {
+        "code": "throttled",
+        "message": "Request was throttled. Expected available in 42 seconds.",
+    },
 }
 
 # Kept as a module constant so every view documents errors with the same component.
@@ -85,6 +118,8 @@ class AutoSchema(openapi.AutoSchema):
             if code not in responses:
                 response = self._get_response_for_code(ERROR_COMPONENT, code, direction=direction)
                 response["description"] = ERROR_DESCRIPTIONS[code]
+                for media in response.get("content", {}).values():
+                    media["examples"] = {code: {"value": ERROR_EXAMPLES[code]}}
                 responses[code] = response
         return responses
 
@@ -94,8 +129,8 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("400")
         if not self._is_public():
             codes += ["401", "403"]
-        if "{" in self.path:
-            codes.append("404")
+        if "{" in self.path or self._is_paginated():
+            codes.append("404")  # no such record; on a paginated list, a foreign cursor
         codes += [str(code) for code in getattr(self.view, "extra_error_codes", [])]
         return sorted(set(codes))
 
@@ -104,8 +139,18 @@ class AutoSchema(openapi.AutoSchema):
         return bool(classes) and all(cls is permissions.AllowAny for cls in classes)
 
     def _has_query_input(self) -> bool:
-        return bool(getattr(self.view, "filterset_class", None)) or (
+        if getattr(self.view, "filterset_class", None) or (
             self.method == "GET" and self._is_list_view()
+        ):
+            return True
+        # Any documented query parameter can be sent wrong (a serializer of parameters).
+        return any(parameter.get("in") == "query" for parameter in self._get_parameters())
+
+    def _is_paginated(self) -> bool:
+        return (
+            self.method == "GET"
+            and self._is_list_view()
+            and getattr(self.view, "pagination_class", None) is not None
         )
 
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
+from knox.models import AuthToken
 
 from config.realtime.groups import audiences_module
 from config.realtime.models import WsTicket
@@ -56,19 +57,24 @@ def ws_ticket_issue(*, user: Any, token_key: str = "") -> tuple[str, WsTicket]:
 
 
 def ws_ticket_redeem(*, ticket: str) -> RedeemedTicket | None:
-    """Use up a ticket in one statement; None when it is unknown, used, expired or its
-    user is inactive.
+    """Use up a ticket in one statement; None when it is unknown, used, expired, its
+    user is inactive, or the token that asked for it is revoked or expired.
 
     The delete is the single-use guarantee: of two racing redeemers only one deletes it.
+    A ticket dies with its token: logging out (or a token expiring) in the minute after
+    asking for a ticket leaves the ticket unusable.
     """
     # The ORM has no DELETE ... RETURNING; SQLite (3.35+) and PostgreSQL both do.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    tickets, tokens = WsTicket._meta.db_table, AuthToken._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {WsTicket._meta.db_table} WHERE digest = %s AND expires_at > %s"
+            f"DELETE FROM {tickets} WHERE digest = %s AND expires_at > %s"
             f" AND user_id IN (SELECT id FROM {get_user_model()._meta.db_table}"
-            " WHERE is_active) RETURNING user_id, token_key, groups",
-            [_digest(ticket), now],
+            f" WHERE is_active) AND (token_key = '' OR EXISTS (SELECT 1 FROM {tokens} t"
+            f" WHERE t.token_key = {tickets}.token_key AND t.user_id = {tickets}.user_id"
+            " AND (t.expiry IS NULL OR t.expiry > %s))) RETURNING user_id, token_key, groups",
+            [_digest(ticket), now, now],
         )
         row = cursor.fetchone()
     if row is None:

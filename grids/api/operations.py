@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.ids import IdField
 from grids.api.places import PlaceRefSerializer
 from grids.models import User
 from grids.partition import FullReason, Method
@@ -211,7 +212,7 @@ class GridWorkerApi(APIView):
         body = GridAssignmentOutputSerializer(assignment).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=GridAssignmentOutputSerializer, tags=["assignment"])
+    @extend_schema(responses={200: GridAssignmentOutputSerializer}, tags=["assignment"])
     def delete(self, request: Request, grid_id: int) -> Response:
         grid = staff_grid_get(user=request.user, grid_id=grid_id)
         assignment = grid_unassign_worker(grid=grid, by=cast(User, request.user))
@@ -242,11 +243,13 @@ class CoverageSerializer(serializers.Serializer):
 
 class CoverageApi(APIView):
     """Coverage of what the user runs: the city by district, a district by community, or
-    one community."""
+    one community; 404 for a community or district that is not there."""
+
+    extra_error_codes = ["404"]
 
     class InputSerializer(serializers.Serializer):
-        community = serializers.IntegerField(required=False)
-        district = serializers.IntegerField(required=False)
+        community = IdField(required=False)
+        district = IdField(required=False)
 
     class OutputSerializer(serializers.Serializer):
         totals = CoverageSerializer()

@@ -229,7 +229,10 @@ class EnterpriseDetailApi(_ScopedQuerysetMixin, generics.RetrieveAPIView):
 
 
 class MyGridApi(APIView):
-    """The grid a worker covers, or a resident's home grid, with its worker's public name."""
+    """The grid a worker covers, or a resident's home grid, with its worker's public name;
+    404 for a user with neither."""
+
+    extra_error_codes = ["404"]
 
     class OutputSerializer(serializers.Serializer):
         relation = serializers.ChoiceField(

@@ -17,11 +17,18 @@ from grids.services.partitioning import (
     community_partition_apply,
     community_partition_preview,
 )
+from grids.services.personal_data import (
+    PersonalDataSection,
+    register_personal_data,
+    user_account_close,
+    user_data_export,
+)
 from grids.services.users import role_grant, role_revoke, user_update_profile
 
 __all__ = [
     "AssignmentReport",
     "PartitionReport",
+    "PersonalDataSection",
     "PlannedAssignment",
     "PlannedGrid",
     "communities_partition_apply",
@@ -33,7 +40,10 @@ __all__ = [
     "community_uncovered_grids",
     "grid_assign_worker",
     "grid_unassign_worker",
+    "register_personal_data",
     "role_grant",
     "role_revoke",
+    "user_account_close",
+    "user_data_export",
     "user_update_profile",
 ]

@@ -275,7 +275,7 @@ class HazardAdmin(ReadableExportMixin, admin.ModelAdmin):
     # --- the hazard page ----------------------------------------------------------------
     def get_urls(self) -> list[Any]:
         step = path(
-            "<int:object_id>/step/<str:step>/",
+            "<id:object_id>/step/<str:step>/",
             self.admin_site.admin_view(self.step_view),
             name="inspections_hazard_step",
         )

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.ids import IdField
 from config.api.pagination import CursorPagination
 from grids.models import RiskColour
 from inspections import services
@@ -88,7 +89,7 @@ class HazardListApi(APIView):
         lng = serializers.FloatField(min_value=-180, max_value=180)
         address = serializers.CharField(max_length=200, required=False, default="")
         attributes = serializers.DictField(required=False, default=dict)
-        enterprise = serializers.IntegerField(required=False, allow_null=True, default=None)
+        enterprise = IdField(required=False, allow_null=True, default=None)
         risk_colour = serializers.ChoiceField(
             choices=RiskColour.choices, required=False, allow_null=True, default=None
         )
@@ -213,7 +214,7 @@ def transition_api(
 
 
 class AssignInputSerializer(VersionSerializer):
-    assignee = serializers.IntegerField(source="assignee_id")
+    assignee = IdField(source="assignee_id")
 
 
 class RejectInputSerializer(serializers.Serializer):
@@ -223,7 +224,7 @@ class RejectInputSerializer(serializers.Serializer):
 
 
 class DuplicateInputSerializer(VersionSerializer):
-    duplicate_of = serializers.IntegerField(source="original_id")
+    duplicate_of = IdField(source="original_id")
 
 
 class NoteRequiredSerializer(VersionSerializer):

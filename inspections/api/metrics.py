@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.times import MomentField
 from inspections.metrics import CLOSURE_TARGET, LEVELS, hazard_metrics
 
 
@@ -21,8 +22,8 @@ class HazardMetricsApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         level = serializers.ChoiceField(choices=list(LEVELS), default="community")
-        created_from = serializers.DateTimeField(required=False)
-        created_to = serializers.DateTimeField(required=False)
+        created_from = MomentField(required=False)
+        created_to = MomentField(required=False)
 
     class OutputSerializer(serializers.Serializer):
         class RowSerializer(serializers.Serializer):

@@ -11,7 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.ids import IdField
 from config.api.pagination import CursorPagination
+from config.api.times import MomentField
 from inspections.api.serializers import photo_url
 from inspections.models import ItemOutcome, ItemResult
 from inspections.selectors import checklist_template_list, inspection_due_list, inspection_list
@@ -84,12 +86,12 @@ class InspectionListApi(APIView):
             attributes = serializers.DictField(required=False, default=dict)
 
         client_uuid = serializers.UUIDField(required=False, allow_null=True, default=None)
-        building = serializers.IntegerField(required=False, allow_null=True, default=None)
-        enterprise = serializers.IntegerField(required=False, allow_null=True, default=None)
-        started_at = serializers.DateTimeField()
+        building = IdField(required=False, allow_null=True, default=None)
+        enterprise = IdField(required=False, allow_null=True, default=None)
+        started_at = MomentField()
         start_lat = serializers.FloatField(min_value=-90, max_value=90)
         start_lng = serializers.FloatField(min_value=-180, max_value=180)
-        finished_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+        finished_at = MomentField(required=False, allow_null=True, default=None)
         finish_lat = serializers.FloatField(min_value=-90, max_value=90)
         finish_lng = serializers.FloatField(min_value=-180, max_value=180)
         results = ResultSerializer(many=True)

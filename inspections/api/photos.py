@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -80,16 +80,23 @@ class InspectionItemPhotoApi(APIView):
         return Response(PhotoSerializer(photo).data, status=201 if created else 200)
 
 
+# The copies a photo is stored in (fields of `Photo`); the original is never served.
+PHOTO_SIZES = ["display", "thumbnail"]
+
+
 class PhotoFileApi(APIView):
     """The display copy or thumbnail of a photo, for those who may see its hazard."""
 
     @extend_schema(
+        parameters=[OpenApiParameter("size", OpenApiTypes.STR, "path", enum=PHOTO_SIZES)],
         responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY)},
         tags=["hazard photos"],
     )
     def get(self, request: Request, pk: int, size: str) -> FileResponse:
+        if size not in PHOTO_SIZES:
+            raise Http404
         photo = photo_get(user=request.user, photo_id=pk)
-        field = photo.thumbnail if size == "thumbnail" else photo.display
+        field = getattr(photo, size)
         response = FileResponse(field.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=86400"
         return response

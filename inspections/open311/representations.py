@@ -1,4 +1,14 @@
-"""The spec's fields for services, service definitions and requests; nothing personal."""
+"""The spec's fields for services, service definitions and requests; nothing personal.
+
+Publication rule for every public read (list, one request, JSON and XML): nothing a person
+wrote is published, since residents' descriptions and addresses carry room numbers and
+names, and staff notes can be internal. A request shows a sentence made from its service
+and community instead of the description, the building's registered address instead of
+the one typed in, coordinates rounded to ``PUBLIC_COORDINATE_DECIMALS`` (about 100 m),
+and ``status_notes`` from a fixed public sentence per status (never a transition note or a
+rejection reason). FixMyStreet publishes only what a moderator approved; SafeGrid has no
+moderation step, so it publishes no free text at all.
+"""
 
 from __future__ import annotations
 
@@ -80,12 +90,38 @@ def _localised(source: dict[str, Any], name: str) -> str:
     return str(source.get(name) or source.get(f"{name}_zh") or "")
 
 
+# About 110 m of latitude: enough to find the place, not the door.
+PUBLIC_COORDINATE_DECIMALS = 3
+
+
+def _public_status_notes() -> dict[str, str]:
+    return {
+        HazardStatus.REPORTED: _("Reported; waiting for the community to take it up."),
+        HazardStatus.ASSIGNED: _("Assigned to the grid worker for rectification."),
+        HazardStatus.RECTIFYING: _("Being rectified."),
+        HazardStatus.AWAITING_VERIFICATION: _("Rectified; waiting for verification."),
+        HazardStatus.CLOSED: _("Rectified and verified."),
+        HazardStatus.REJECTED: _("Checked and not taken up."),
+    }
+
+
 def status_notes(hazard: Hazard) -> str:
-    if hazard.status == HazardStatus.REJECTED:
-        return hazard.reject_reason
+    """A fixed public sentence for the status; never a note somebody wrote."""
     if hazard.status == HazardStatus.DUPLICATE and hazard.duplicate_of is not None:
         return _("Duplicate of %(number)s.") % {"number": hazard.duplicate_of.number}
-    return getattr(hazard, "latest_note", None) or ""
+    return _public_status_notes().get(hazard.status, "")
+
+
+def public_description(hazard: Hazard) -> str:
+    return _("%(service)s reported in %(community)s.") % {
+        "service": service_name(hazard.category),
+        "community": hazard.community.name,
+    }
+
+
+def public_address(hazard: Hazard) -> str:
+    """The building's registered address, never the address the reporter typed."""
+    return hazard.building.address if hazard.building is not None else ""
 
 
 def service_notice(hazard: Hazard) -> str:
@@ -103,15 +139,15 @@ def service_request(hazard: Hazard) -> dict[str, Any]:
         "status_notes": status_notes(hazard),
         "service_name": service_name(hazard.category),
         "service_code": hazard.category.code,
-        "description": hazard.description,
+        "description": public_description(hazard),
         "agency_responsible": hazard.community.name,
         "service_notice": service_notice(hazard),
         "requested_datetime": w3c(hazard.created_at),
         "updated_datetime": w3c(hazard.updated_at),
         "expected_datetime": w3c(hazard.due_at),
-        "address": hazard.address,
-        "lat": hazard.lat,
-        "long": hazard.lng,
+        "address": public_address(hazard),
+        "lat": round(hazard.lat, PUBLIC_COORDINATE_DECIMALS),
+        "long": round(hazard.lng, PUBLIC_COORDINATE_DECIMALS),
         # Only a link a client published itself; hazard photos are private and stay so.
         "media_url": getattr(hazard, "public_media_url", None) or None,
     }

@@ -2,6 +2,7 @@
 
 Hazards from whistleblowers never appear here, and nothing personal is fetched with them:
 the one field read from the Open311 submission is the link the client itself published.
+What of a hazard is published is decided in ``representations`` (the publication rule).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from inspections.models import EventKind, Hazard, HazardEvent, HazardSource, HazardStatus
+from inspections.models import Hazard, HazardSource, HazardStatus
 from inspections.open311.models import Open311Submission
 
 CLOSED_STATUSES = (HazardStatus.CLOSED, HazardStatus.REJECTED, HazardStatus.DUPLICATE)
@@ -27,17 +28,11 @@ def max_requests() -> int:
 
 def open311_hazards() -> QuerySet[Hazard]:
     """Every public hazard with what its Open311 representation needs, in one query."""
-    latest_note = (
-        HazardEvent.objects.filter(hazard=OuterRef("pk"), kind=EventKind.TRANSITION)
-        .exclude(note="")
-        .order_by("-created_at", "-id")
-        .values("note")[:1]
-    )
     public_media = Open311Submission.objects.filter(hazard=OuterRef("pk")).values("media_url")[:1]
     return (
         Hazard.objects.exclude(source=HazardSource.WHISTLEBLOWER)
-        .select_related("category", "community", "duplicate_of")
-        .annotate(latest_note=Subquery(latest_note), public_media_url=Subquery(public_media))
+        .select_related("category", "community", "building", "duplicate_of")
+        .annotate(public_media_url=Subquery(public_media))
     )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +33,7 @@ from inspections.models import (
     Inspection,
 )
 from inspections.models.attributes import clean_attribute_values
-from inspections.selectors import hazard_duplicate_suggestions, hazard_get
+from inspections.selectors import hazard_duplicate_suggestions, hazard_get, hazard_to_confirm
 
 
 @dataclass
@@ -181,11 +180,7 @@ def _announce(hazard: Hazard, suggestions: list[Hazard]) -> None:
 @transaction.atomic
 def hazard_me_too(*, user: Any, hazard_id: int) -> Hazard:
     """A resident confirms an open hazard instead of reporting it again (once per person)."""
-    hazard = (
-        Hazard.objects.select_for_update().select_related("category").filter(pk=hazard_id).first()
-    )
-    if hazard is None:
-        raise Http404
+    hazard = hazard_to_confirm(user=user, hazard_id=hazard_id)
     if not hazard.is_open:
         raise DomainError(_("This hazard is no longer open."), code="not_open")
     if hazard.reporter_id == user.pk:

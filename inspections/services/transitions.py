@@ -57,7 +57,7 @@ def hazard_snapshot(hazard: Hazard) -> dict[str, Any]:
         "status": hazard.status,
         "version": hazard.version,
         "assignee": hazard.assignee_id,
-        "updated_at": hazard.updated_at.isoformat(),
+        "updated_at": hazard.updated_at,  # written in +08:00 by the error handler
     }
 
 

@@ -113,3 +113,15 @@ def test_unauthenticated_is_401_in_chinese_by_default(
     body = response.json()
     assert body["code"] == "not_authenticated"
     assert body["message"] == "身份认证信息未提供。"
+
+
+def test_a_json_parse_error_speaks_the_reader_s_language(chinese_default: None) -> None:
+    from django.test import Client
+
+    response = Client().post("/api/v1/auth/token/", b"{bad", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "parse_error",
+        "message": "无法读取请求内容：请发送有效的 JSON（或表单）。",
+    }

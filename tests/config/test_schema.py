@@ -50,3 +50,54 @@ def test_interactive_docs_render_from_our_own_static_files(client: Client) -> No
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
     assert b"unpkg.com" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "code"),
+    [
+        ("/api/v1/hazards/", "get", "404"),  # a cursor that is not ours
+        ("/api/v1/grids/", "get", "404"),
+        ("/api/v1/locate/", "get", "400"),
+        ("/api/v1/coverage/", "get", "400"),
+        ("/api/v1/coverage/", "get", "404"),
+        ("/api/v1/hazards/metrics/", "get", "400"),
+        ("/api/v1/my-grid/", "get", "404"),
+        ("/api/v1/auth/token/", "post", "401"),
+        ("/api/v1/grids/{grid_id}/worker/", "delete", "200"),
+    ],
+)
+def test_answers_the_api_gives_are_documented(
+    schema: dict, path: str, method: str, code: str
+) -> None:
+    assert code in schema["paths"][path][method]["responses"]
+
+
+def test_a_delete_that_answers_with_a_body_is_not_documented_as_204(schema: dict) -> None:
+    assert "204" not in schema["paths"]["/api/v1/grids/{grid_id}/worker/"]["delete"]["responses"]
+
+
+def test_every_error_response_carries_an_example(schema: dict) -> None:
+    missing = [
+        f"{method.upper()} {path} {code}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        for code, response in operation["responses"].items()
+        if code >= "400"
+        and not any(media.get("examples") for media in response.get("content", {}).values())
+    ]
+
+    assert missing == []
+
+
+def test_redemption_lists_its_refusal_codes(schema: dict) -> None:
+    responses = schema["paths"]["/api/v1/rewards/{reward_id}/redeem/"]["post"]["responses"]
+    codes = {
+        example["value"]["code"]
+        for status in ("400", "409")
+        for example in responses[status]["content"]["application/json"]["examples"].values()
+    }
+
+    assert codes >= {
+        "insufficient_points", "reward_unavailable", "limit_reached", "out_of_stock",
+        "idempotency_key_reused",
+    }  # fmt: skip

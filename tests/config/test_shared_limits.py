@@ -60,6 +60,9 @@ def two_processes() -> Iterator[list[int]]:
         f"{db['PORT']}/{db['NAME']}",
         "SAFEGRID_TESTING": "1",
         "SAFEGRID_THROTTLE_LOGIN": "3/minute",
+        # The test plays the one reverse proxy in front of both processes: the address it
+        # appends to X-Forwarded-For is the client's (without this setting it is ignored).
+        "SAFEGRID_NUM_PROXIES": "1",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     ports = [_free_port(), _free_port()]
@@ -112,7 +115,7 @@ def _sign_in(port: int, client_address: str) -> tuple[int, dict[str, str]]:
 def test_the_sign_in_limit_holds_across_two_processes(two_processes: list[int]) -> None:
     first, second = two_processes
     # A client of its own, so an earlier run's counts (kept a minute in Redis) do not count.
-    client = f"198.51.100.{uuid.uuid4().int % 250 + 1}, {uuid.uuid4()}"
+    client = f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
 
     answers = [_sign_in(port, client) for port in (first, second, first, second)]
 

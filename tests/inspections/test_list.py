@@ -69,6 +69,63 @@ def test_filter_overdue(city, report, client_for) -> None:
     assert numbers(client_for(city.staff), "?overdue=true") == [late.number]
 
 
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("1", "late"), ("true", "late"), ("YES", "late"), ("0", "on_time"), ("false", "on_time"),
+     ("no", "on_time")],
+)  # fmt: skip
+def test_overdue_understands_every_common_yes_and_no(
+    city, report, client_for, word: str, expected: str
+) -> None:
+    hazards = {"late": report(), "on_time": report()}
+    late = hazards["late"]
+    Hazard.objects.filter(pk=late.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+
+    assert numbers(client_for(city.staff), f"?overdue={word}") == [hazards[expected].number]
+
+
+def test_is_major_understands_1(city, report, client_for) -> None:
+    major, _minor = report(is_major=True), report(is_major=False)
+
+    assert numbers(client_for(city.staff), "?is_major=1") == [major.number]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [("/api/v1/hazards/", "overdue"), ("/api/v1/hazards/", "is_major"),
+     ("/api/v1/grids/", "is_active"), ("/api/v1/enterprises/", "is_blacklisted")],
+)  # fmt: skip
+def test_a_yes_no_filter_refuses_a_value_it_does_not_understand(
+    city, client_for, url: str, name: str
+) -> None:
+    response = client_for(city.staff).get(url, {name: "sometimes"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid",
+        "message": "Some fields are not valid. Correct them and send again.",
+        "fields": {name: ["Send true or false (1 or 0, yes or no also work)."]},
+    }
+
+
+def test_yes_no_filters_are_booleans_in_the_schema(api_client) -> None:
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    declared = {
+        (path, parameter["name"]): parameter["schema"]["type"]
+        for path, operations in schema["paths"].items()
+        for parameter in operations.get("get", {}).get("parameters", [])
+        if parameter["name"] in {"overdue", "is_major", "is_active", "is_blacklisted"}
+    }
+
+    assert set(declared) >= {
+        ("/api/v1/hazards/", "overdue"),
+        ("/api/v1/hazards/", "is_major"),
+        ("/api/v1/grids/", "is_active"),
+        ("/api/v1/enterprises/", "is_blacklisted"),
+    }
+    assert set(declared.values()) == {"boolean"}
+
+
 def test_filter_near_a_point(city, report, client_for) -> None:
     near = report()
     report(lat=HERE[0] + 0.003)  # about 330 m north, same building

@@ -55,3 +55,14 @@ def test_unknown_level_is_400(city, client_for) -> None:
     response = client_for(city.staff).get("/api/v1/hazards/metrics/?level=planet")
 
     assert response.status_code == 400
+
+
+def test_a_far_past_created_from_is_400_not_an_invalid_time_back(city, client_for) -> None:
+    response = client_for(city.staff).get(
+        "/api/v1/hazards/metrics/", {"level": "community", "created_from": "1211-09-13T08:13:18Z"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "created_from": ["Send a time between the years 2000 and 2100."]
+    }

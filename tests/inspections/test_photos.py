@@ -173,6 +173,16 @@ def test_photo_file_is_hidden_from_users_who_cannot_see_the_hazard(
     assert response.status_code == 404
 
 
+def test_an_unknown_photo_size_is_404(city, report, client_for) -> None:
+    hazard = report()
+    body = send(client_for(city.resident), hazard, jpeg_bytes()).json()
+
+    response = client_for(city.resident).get(body["display_url"].replace("/display/", "/x/"))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
 def test_photo_file_needs_sign_in(city, report, client_for, api_client) -> None:
     hazard = report()
     body = send(client_for(city.resident), hazard, jpeg_bytes()).json()

@@ -12,6 +12,7 @@ from django.db import connection
 
 from config.realtime.models import Event
 from inspections.models import Hazard, HazardEvent
+from tests.factories import UserFactory
 from tests.inspections.factories import HERE, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +198,7 @@ def test_no_suggestion_beyond_100_metres(city, report, client_for) -> None:
 
 def test_me_too_counts_each_resident_once(city, report, client_for) -> None:
     hazard = report(user=city.worker)
+    report()  # the resident's own report nearby, which suggested the worker's
     neighbour = client_for(city.resident)
 
     neighbour.post(f"/api/v1/hazards/{hazard.pk}/me-too/")
@@ -204,7 +206,6 @@ def test_me_too_counts_each_resident_once(city, report, client_for) -> None:
 
     assert response.status_code == 200
     assert response.json()["me_too_count"] == 1
-    assert Hazard.objects.count() == 1
     assert HazardEvent.objects.filter(kind="me_too").count() == 1
 
 
@@ -221,3 +222,41 @@ def test_anonymous_report_through_the_service_has_no_reporter(city) -> None:
     )
 
     assert (result.created, result.hazard.reporter, result.hazard.source) == (True, None, "open311")
+
+
+def test_me_too_on_a_hazard_one_cannot_open_is_404_and_counts_nothing(
+    city, report, client_for
+) -> None:
+    hazard = report(user=city.worker)
+    stranger = UserFactory()
+
+    response = client_for(stranger).post(f"/api/v1/hazards/{hazard.pk}/me-too/")
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Not found."}
+    hazard.refresh_from_db()
+    assert hazard.me_too_count == 0
+
+
+def test_me_too_on_a_suggestion_one_was_shown_counts(city, report, client_for) -> None:
+    earlier = report(user=city.worker)
+    neighbour = UserFactory()
+    client = client_for(neighbour)
+    shown = client.post("/api/v1/hazards/", body(city), format="json").json()["suggestions"]
+
+    response = client.post(f"/api/v1/hazards/{shown[0]['id']}/me-too/")
+
+    assert shown[0]["id"] == earlier.pk
+    assert response.status_code == 200
+    assert response.json()["me_too_count"] == 1
+
+
+def test_me_too_is_not_offered_by_a_report_of_another_category(city, report, client_for) -> None:
+    hazard = report(user=city.worker)
+    CategoryFactory(code="wiring", name_zh="私拉电线", name_en="Wiring")
+    neighbour = UserFactory()
+    report(user=neighbour, category_code="wiring")
+
+    response = client_for(neighbour).post(f"/api/v1/hazards/{hazard.pk}/me-too/")
+
+    assert response.status_code == 404

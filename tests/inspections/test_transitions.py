@@ -101,6 +101,7 @@ def test_stale_version_gets_409_with_the_current_state(city, report, client_for)
     assert response.status_code == 409
     assert response.json()["current"]["status"] == "assigned"
     assert response.json()["current"]["version"] == 2
+    assert response.json()["current"]["updated_at"].endswith("+08:00")
     assert HazardEvent.objects.filter(to_status="rejected").count() == 0
 
 

@@ -164,21 +164,62 @@ def test_a_request_carries_the_spec_fields(city: City, client: Client, report: R
     assert body == {
         "service_request_id": hazard.number,
         "status": "open",
-        "status_notes": "",
+        "status_notes": "已上报，等待社区处理。",
         "service_name": "路面坑洼",
         "service_code": "pothole",
-        "description": "路面有坑",
+        "description": "幸福社区上报的路面坑洼。",
         "agency_responsible": "幸福社区",
         "service_notice": body["service_notice"],
         "requested_datetime": timezone.localtime(hazard.created_at).isoformat("T", "seconds"),
         "updated_datetime": body["updated_datetime"],
         "expected_datetime": timezone.localtime(hazard.due_at).isoformat("T", "seconds"),
-        "address": hazard.address,
-        "lat": HERE[0],
-        "long": HERE[1],
+        "address": city.building.address,
+        "lat": round(HERE[0], 3),
+        "long": round(HERE[1], 3),
         "media_url": None,
     }
     assert body["requested_datetime"].endswith("+08:00")
+
+
+def test_residents_free_text_is_never_published(city: City, client: Client, report: Report) -> None:
+    hazard = report(description="3号楼502室王阿姨家门口堆满纸箱", address="3号楼502室")
+
+    (body,) = get_json(client, f"requests/{hazard.number}")
+    list_xml = client.get("/open311/v2/requests.xml").content.decode()
+
+    assert "502" not in str(body) and "王阿姨" not in str(body)
+    assert "502" not in list_xml and "王阿姨" not in list_xml
+    assert body["address"] == city.building.address
+
+
+def test_coordinates_are_published_rounded_to_about_100_metres(
+    city: City, client: Client, report: Report
+) -> None:
+    hazard = report(lat=32.061234, lng=118.791987)
+
+    (body,) = get_json(client, f"requests/{hazard.number}")
+
+    assert (body["lat"], body["long"]) == (32.061, 118.792)
+
+
+def test_status_notes_never_carry_a_staff_note(city: City, client: Client, report: Report) -> None:
+    from inspections.services import hazard_assign
+    from tests.factories import make_worker
+
+    hazard = report()
+    worker = make_worker(city.building.grid)
+    hazard_assign(
+        user=make_staff(city.community),
+        hazard_id=hazard.pk,
+        version=hazard.version,
+        assignee_id=worker.pk,
+        note="内部：业主是区领导亲戚，先别处理",
+    )
+
+    (body,) = get_json(client, f"requests/{hazard.number}")
+
+    assert "内部" not in str(body)
+    assert body["status_notes"] == "已派给网格员整改。"
 
 
 def test_the_list_defaults_to_the_last_90_days(city: City, client: Client, report: Report) -> None:
@@ -318,7 +359,9 @@ def test_status_maps_to_open_or_closed(
     assert body["status"] == expected
 
 
-def test_status_notes_give_the_rejection_reason(city: City, client: Client, report: Report) -> None:
+def test_status_notes_say_a_rejection_without_its_reason(
+    city: City, client: Client, report: Report
+) -> None:
     hazard = report()
     hazard_reject(
         user=make_staff(city.community),
@@ -329,7 +372,8 @@ def test_status_notes_give_the_rejection_reason(city: City, client: Client, repo
 
     (body,) = get_json(client, f"requests/{hazard.number}")
 
-    assert (body["status"], body["status_notes"]) == ("closed", "不属实")
+    # The reason is staff's free text: the public sees the standard sentence only.
+    assert (body["status"], body["status_notes"]) == ("closed", "经核实，不予受理。")
 
 
 def test_status_notes_point_a_duplicate_at_its_original(
