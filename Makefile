@@ -32,7 +32,7 @@ run: $(VENV)/.base
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(PY) manage.py demo_city --if-empty
-	$(RUN_ENV) $(VENV)/bin/daphne -e $(DAPHNE_ENDPOINT) $(DAPHNE_FLAGS) config.asgi:application
+	$(RUN_ENV) $(PY) -m config.serve -e $(DAPHNE_ENDPOINT) $(DAPHNE_FLAGS) config.asgi:application
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -75,11 +75,14 @@ INSTALLED_APPS = [
     "grids",
     "inspections",
     "inspections.open311",
+    "inspections.tips",
     "points",
     "volunteers",
 ]
 
 MIDDLEWARE = [
+    # First: nothing below it may see who visits an anonymous path (config/privacy.py).
+    "config.privacy.AnonymousPathsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -310,7 +313,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_client_address": {"()": "config.privacy.RedactClientAddressFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_client_address"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
@@ -341,3 +351,24 @@ OPEN311_MAX_REQUESTS = env_int("OPEN311_MAX_REQUESTS", 1000)
 OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
 # Empty: discovery shows a translated "ask the operator for a key".
 OPEN311_KEY_SERVICE = os.environ.get("OPEN311_KEY_SERVICE", "")
+
+# --- Whistleblower tips (inspections.tips) --------------------------------------------------
+# Receipts are stored as HMAC-SHA256 under this key, which never enters the database.
+TIPS_RECEIPT_KEY = os.environ.get("SAFEGRID_TIPS_RECEIPT_KEY", "")
+if not TIPS_RECEIPT_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SAFEGRID_TIPS_RECEIPT_KEY must be set when DJANGO_DEBUG is off (production)."
+        )
+    TIPS_RECEIPT_KEY = "insecure-development-receipt-key-only-used-with-DJANGO_DEBUG-on"
+# Closed tips and their files are purged after this many days (`manage.py tips_purge`);
+# a receipt stops working this many days after its tip is closed.
+TIPS_RETENTION_DAYS = env_int("SAFEGRID_TIPS_RETENTION_DAYS", 365)
+TIPS_RECEIPT_VALID_DAYS = env_int("SAFEGRID_TIPS_RECEIPT_VALID_DAYS", 90)
+# Receipt look-ups and submissions: per client (a salted hash, never the address) and in
+# all, counted in the cache per minute.
+TIPS_LOOKUPS_PER_CLIENT = env_int("SAFEGRID_TIPS_LOOKUPS_PER_CLIENT", 10)
+TIPS_LOOKUPS_OVERALL = env_int("SAFEGRID_TIPS_LOOKUPS_OVERALL", 600)
+# Requests under these paths reach Django with no client address, no user agent, no
+# cookie and no referrer, answer with no cookie, and their access-log line has no address.
+ANONYMOUS_PATH_PREFIXES = ("/tip/", "/api/v1/tips/")

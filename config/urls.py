@@ -19,6 +19,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("events/types/", EventTypesApi.as_view(), name="event-types"),
     path("", include("grids.urls")),
     path("", include("inspections.urls")),
+    path("", include("inspections.tips.urls")),
     path("", include("points.urls")),
 ]
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("admin/dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("tip/", include("inspections.tips.page_urls")),
     path("manifest.webmanifest", fieldapp.manifest, name="fieldapp-manifest"),
     path("sw.js", fieldapp.service_worker, name="fieldapp-sw"),
     path("", fieldapp.index, name="fieldapp"),

@@ -72,6 +72,47 @@ def user_managed_district_ids(user: Any) -> list[int]:
     return list(grants.values_list("district_id", flat=True))
 
 
+def user_is_tip_handler(user: Any) -> bool:
+    """Holds the tip handler role; being an administrator is not enough."""
+    return Role.TIP_HANDLER.value in user_roles(user)
+
+
+def user_tip_district_ids(user: Any) -> list[int] | None:
+    """Districts whose tips ``user`` handles: None for a city-wide handler, [] for anyone
+    who is not a handler. A grant scoped to a community covers the community's district."""
+    if not user_is_tip_handler(user):
+        return []
+    grants = RoleGrant.objects.filter(user=user, role=Role.TIP_HANDLER).values_list(
+        "district_id", "community__district_id"
+    )
+    districts: set[int] = set()
+    for district_id, community_district_id in grants:
+        if district_id is None and community_district_id is None:
+            return None
+        districts.add(district_id or community_district_id)
+    return sorted(districts)
+
+
+TIPS_CITY_HANDLERS = "tips.city.handlers"
+
+
+def tips_district_handlers(district_id: int) -> str:
+    return f"tips.district.{district_id}.handlers"
+
+
+def tip_audiences(district_id: int) -> list[str]:
+    """Who hears about a tip of this district: its handlers and the city-wide ones."""
+    return [tips_district_handlers(district_id), TIPS_CITY_HANDLERS]
+
+
+def tip_handler_groups(user: Any) -> list[str]:
+    """Realtime groups of a tip handler: the city's handlers, or each district's."""
+    district_ids = user_tip_district_ids(user)
+    if district_ids is None:
+        return [TIPS_CITY_HANDLERS]
+    return [tips_district_handlers(pk) for pk in district_ids]
+
+
 def user_event_groups(user: Any) -> list[str]:
     """Realtime groups for ``user`` (``settings.REALTIME_AUDIENCES``)."""
     groups = [f"user.{user.pk}"]
@@ -84,8 +125,7 @@ def user_event_groups(user: Any) -> list[str]:
     else:
         staff_ids = user_staff_communities(user).values_list("pk", flat=True)
         groups += [f"community.{pk}.staff" for pk in staff_ids]
-    if Role.TIP_HANDLER.value in user_roles(user):
-        groups.append("tips.handlers")
+    groups += tip_handler_groups(user)
     groups += [f"district.{pk}.managers" for pk in user_managed_district_ids(user)]
     return groups
 

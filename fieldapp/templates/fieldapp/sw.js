@@ -26,7 +26,9 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   // API calls always go to the network; the app keeps its own outbox for offline writes.
-  if (event.request.method !== "GET" || url.pathname.startsWith("/api/") || url.pathname.startsWith("/ws/")) {
+  // The whistleblower's page (/tip/) is never cached: it must leave nothing in the browser.
+  const bypass = ["/api/", "/ws/", "/tip/"].some((prefix) => url.pathname.startsWith(prefix));
+  if (event.request.method !== "GET" || bypass) {
     return;
   }
   event.respondWith(

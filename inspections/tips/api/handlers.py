@@ -1,0 +1,310 @@
+"""Tip handlers' API under /api/v1/tip-handling/: list, open, steps, notes, messages,
+assignment, the recorded reveal of a contact, and evidence files.
+
+Anyone without the handler role gets 404 on every route here (never 403: a tip's
+existence is itself a secret); a handler gets 404 for other districts' tips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.pagination import CursorPagination
+from grids.selectors import user_is_tip_handler
+from inspections.tips import services
+from inspections.tips.models import Tip, TipStatus
+from inspections.tips.selectors import tip_attachment_get, tip_list
+from inspections.tips.services.handling import STEPS
+
+
+class IsTipHandler(permissions.BasePermission):
+    """Tip handlers only; everyone else is told the route does not exist."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not (request.user.is_authenticated and user_is_tip_handler(request.user)):
+            raise Http404
+        return True
+
+
+class HandlerApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsTipHandler]
+    extra_error_codes = [404]
+
+
+class TipPagination(CursorPagination):
+    ordering = ("-received_on", "-id")
+
+
+class TipSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    category = serializers.CharField(source="category.localized_name")
+    district = serializers.CharField(source="district.name")
+    enterprise = serializers.CharField(source="enterprise_label")
+    enterprise_id = serializers.IntegerField(allow_null=True)
+    is_major = serializers.BooleanField()
+    received_on = serializers.DateField()
+    acknowledge_due_on = serializers.DateField()
+    feedback_due_on = serializers.DateField()
+    assignee = serializers.SerializerMethodField()
+    version = serializers.IntegerField()
+
+    def get_assignee(self, tip: Tip) -> dict[str, Any] | None:
+        return {"id": tip.assignee.pk, "name": tip.assignee.public_name} if tip.assignee else None
+
+
+class TipEventSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    on = serializers.DateField()
+    actor = serializers.CharField(source="actor.public_name", default=None)
+
+
+class TipMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_whistleblower = serializers.BooleanField()
+    author = serializers.CharField(source="author.public_name", default=None)
+    body = serializers.CharField()
+    on = serializers.DateField()
+
+
+class TipAttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    size = serializers.IntegerField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    on = serializers.DateField()
+
+
+class TipDetailSerializer(TipSummarySerializer):
+    description = serializers.CharField()
+    enterprise_address = serializers.CharField()
+    has_contact = serializers.SerializerMethodField()
+    hazard = serializers.CharField(source="hazard.number", default=None)
+    acknowledged_on = serializers.DateField(allow_null=True)
+    decided_on = serializers.DateField(allow_null=True)
+    closed_on = serializers.DateField(allow_null=True)
+    events = TipEventSerializer(many=True)
+    messages = TipMessageSerializer(many=True)
+    attachments = TipAttachmentSerializer(many=True)
+
+    def get_has_contact(self, tip: Tip) -> bool:
+        return bool(tip.contact_name or tip.contact_phone)
+
+
+class TipListApi(HandlerApi):
+    """The tips of the handler's districts (all of them for city-wide handlers)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, many=True, enum=TipStatus.values)],
+        responses=TipSummarySerializer(many=True),
+        tags=["tip handling"],
+    )
+    def get(self, request: Request) -> Response:
+        statuses = [s for s in request.query_params.getlist("status") if s in TipStatus.values]
+        paginator = TipPagination()
+        page = paginator.paginate_queryset(
+            tip_list(user=request.user, status=statuses), request, self
+        )
+        return paginator.get_paginated_response(TipSummarySerializer(page, many=True).data)
+
+
+class TipDetailApi(HandlerApi):
+    """Open a tip (the opening is recorded): facts, timeline, messages, files."""
+
+    @extend_schema(responses=TipDetailSerializer, tags=["tip handling"])
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(TipDetailSerializer(services.tip_open(by=request.user, tip_id=pk)).data)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class UnsubstantiateSerializer(VersionSerializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class SubstantiateSerializer(VersionSerializer):
+    hazard_description = serializers.CharField(max_length=2000)
+    is_major = serializers.BooleanField(default=False)
+    enterprise = serializers.IntegerField(required=False, allow_null=True, source="enterprise_id")
+    category = serializers.CharField(required=False, allow_blank=True, source="category_code")
+
+
+def _step_view(
+    name: str, service: Callable[..., Tip], input_serializer: type[serializers.Serializer], doc: str
+) -> type[HandlerApi]:
+    class TipStepApi(HandlerApi):
+        extra_error_codes = [404, 409]
+
+        @extend_schema(
+            request=input_serializer,
+            responses=TipSummarySerializer,
+            tags=["tip handling"],
+            summary=doc,
+            operation_id=f"tip_{name}",
+        )
+        def post(self, request: Request, pk: int) -> Response:
+            data = input_serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            tip = service(by=request.user, tip_id=pk, **data.validated_data)
+            return Response(TipSummarySerializer(tip).data)
+
+    TipStepApi.__name__ = TipStepApi.__qualname__ = f"Tip{name.title()}Api"
+    TipStepApi.__doc__ = doc
+    return TipStepApi
+
+
+class TipAcknowledgeApi(
+    _step_view(
+        "acknowledge",
+        services.tip_acknowledge,
+        VersionSerializer,
+        "Acknowledge receipt (within 7 days).",
+    )
+):
+    """Acknowledge receipt (within 7 days)."""
+
+
+class TipInvestigateApi(
+    _step_view(
+        "investigate", services.tip_investigate, VersionSerializer, "Start the investigation."
+    )
+):
+    """Start the investigation."""
+
+
+class TipSubstantiateApi(
+    _step_view(
+        "substantiate",
+        services.tip_substantiate,
+        SubstantiateSerializer,
+        "Substantiated: makes a hazard with nothing identifying.",
+    )
+):
+    """Substantiated: makes a hazard with nothing identifying."""
+
+
+class TipUnsubstantiateApi(
+    _step_view(
+        "unsubstantiate",
+        services.tip_unsubstantiate,
+        UnsubstantiateSerializer,
+        "Not substantiated, with the reason.",
+    )
+):
+    """Not substantiated, with the reason."""
+
+
+class TipCloseApi(
+    _step_view("close", services.tip_close, VersionSerializer, "Close the tip (after an outcome).")
+):
+    """Close the tip (after an outcome)."""
+
+
+class TipAssignApi(HandlerApi):
+    """Give the tip to, or transfer it between, handlers of its district."""
+
+    class InputSerializer(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1)
+        assignee = serializers.IntegerField(source="assignee_id")
+
+    extra_error_codes = [404, 409]
+
+    @extend_schema(request=InputSerializer, responses=TipSummarySerializer, tags=["tip handling"])
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tip = services.tip_assign(by=request.user, tip_id=pk, **data.validated_data)
+        return Response(TipSummarySerializer(tip).data)
+
+
+class TipNoteApi(HandlerApi):
+    """A private note: handlers read it, the whistleblower never does."""
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=5000)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: TipEventSerializer}, tags=["tip handling"]
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.tip_note_add(by=request.user, tip_id=pk, **data.validated_data)
+        return Response(TipEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class TipMessageApi(HandlerApi):
+    """A message to the whistleblower, who reads it with the receipt."""
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=5000)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: TipMessageSerializer}, tags=["tip handling"]
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.tip_message_send(by=request.user, tip_id=pk, **data.validated_data)
+        return Response(TipMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class TipRevealApi(HandlerApi):
+    """Reveal the confidential name and phone; who, when and why go on the timeline."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000)
+
+    class OutputSerializer(serializers.Serializer):
+        name = serializers.CharField()
+        phone = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, tags=["tip handling"])
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = services.tip_contact_reveal(by=request.user, tip_id=pk, **data.validated_data)
+        return Response(self.OutputSerializer(contact).data)
+
+
+class TipAttachmentApi(HandlerApi):
+    """One evidence file (the opening is recorded)."""
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="the file")},
+        tags=["tip handling"],
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        attachment = tip_attachment_get(user=request.user, attachment_id=pk)
+        services.tip_attachment_opened(by=request.user, attachment=attachment)
+        content_type = "image/jpeg" if attachment.kind == "photo" else "text/plain; charset=utf-8"
+        response = FileResponse(attachment.file.open("rb"), content_type=content_type)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+STEP_VIEWS = {
+    "acknowledge": TipAcknowledgeApi,
+    "investigate": TipInvestigateApi,
+    "substantiate": TipSubstantiateApi,
+    "unsubstantiate": TipUnsubstantiateApi,
+    "close": TipCloseApi,
+}
+assert set(STEP_VIEWS) == set(STEPS)
