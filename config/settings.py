@@ -322,7 +322,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # At DEBUG Pillow logs every EXIF tag it parses, author and GPS included: photo
+        # metadata we strip must not reach the logs either.
+        "PIL": {"level": "WARNING"},
+    },
 }
 
 # --- Safety points (points app) ---------------------------------------------------------

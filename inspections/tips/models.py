@@ -191,13 +191,13 @@ class TipEvent(models.Model):
         verbose_name_plural = _("tip events")
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.tip_id} {self.kind}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Tip events are immutable.")
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{self.tip_id} {self.kind}"
 
 
 class TipMessage(models.Model):
