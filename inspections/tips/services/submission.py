@@ -79,7 +79,10 @@ def _place(
 def _contact(name: str, phone: str) -> tuple[str, str]:
     phone = (phone or "").strip()
     if phone:
-        validate_phone(phone)
+        try:
+            validate_phone(phone)
+        except ValidationError as error:
+            raise ValidationError({"contact_phone": error.messages}, code="invalid_phone") from None
         phone = normalize_phone(phone)
     return _text(name, "contact_name", required=False)[:64], phone
 
