@@ -50,13 +50,14 @@ browser:
 	      chromium fonts-wqy-microhei >/dev/null; \
 	  else echo "Chromium missing and not root: browser tests will be skipped"; fi; }
 
-# The browser tests (field app, staff workbench) run in processes of their own:
+# The browser tests (field app, staff workbench, whistleblower page) run in processes of their own:
 # Playwright's sync API keeps an event loop on the main thread, which the async
 # (websocket) tests cannot share, and one Playwright per process.
 test: lint browser
-	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} --ignore=tests/fieldapp --ignore=tests/workbench $(PYTEST_ARGS)
+	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} --ignore=tests/fieldapp --ignore=tests/workbench --ignore=tests/tips_browser $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/fieldapp $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/workbench $(PYTEST_ARGS)
+	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/tips_browser $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(PY) bench/run_all.py
