@@ -39,7 +39,6 @@ class RewardState(models.TextChoices):
     NONE = "", _("No reward")
     AVAILABLE = "available", _("Waiting to be collected")
     VOUCHER = "voucher", _("Collected as an anonymous voucher")
-    CLAIMED = "claimed", _("Claimed into an account")
 
 
 def add_months(day: date, months: int) -> date:
@@ -298,3 +297,22 @@ class TipFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.outcome or '-'}: {self.count}"
+
+
+class RewardVoucher(models.Model):
+    """An anonymous reward: a bearer code (kept as a keyed hash) with no link to its tip.
+
+    Collected with the receipt; claiming it into a resident's account pays the points
+    through the award seam, keyed by this row, so neither the tip nor its handlers can
+    tell which account was paid."""
+
+    code_hash = models.CharField(_("code (keyed hash)"), max_length=64, unique=True)
+    issued_on = models.DateField(_("issued on"))
+    claimed_on = models.DateField(_("claimed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("anonymous reward voucher")
+        verbose_name_plural = _("anonymous reward vouchers")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.issued_on}"

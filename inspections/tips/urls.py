@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern] = [
     path("tips/enterprises/", public.TipEnterpriseSearchApi.as_view(), name="tip-enterprises"),
     path("tips/follow-up/", public.TipFollowUpApi.as_view(), name="tip-follow-up"),
     path("tips/reply/", public.TipReplyApi.as_view(), name="tip-reply"),
+    path("tips/reward/", public.TipRewardCollectApi.as_view(), name="tip-reward-collect"),
+    path("tip-rewards/claim/", handlers.TipRewardClaimApi.as_view(), name="tip-reward-claim"),
     path("tip-handling/tips/", handlers.TipListApi.as_view(), name="tip-list"),
     path("tip-handling/tips/<int:pk>/", handlers.TipDetailApi.as_view(), name="tip-detail"),
     *[

@@ -4,6 +4,7 @@ whistleblower: not in any table, not in the logs, not in the stored photo."""
 from __future__ import annotations
 
 import io
+import re
 import logging
 from typing import Any
 
@@ -140,3 +141,40 @@ def test_a_document_in_a_format_that_keeps_metadata_is_refused_and_nothing_is_st
     assert "plain text (.txt)" in answer.json()["fields"]["files"][0]
     assert Tip.objects.count() == 0
     assert not apps.get_model("tips", "TipAttachment").objects.exists()
+
+
+def test_the_reward_is_an_anonymous_voucher_claimable_only_after_the_warning(
+    tip_city: TipCity, submit: Any, anonymous: APIClient, client_for: Any, rule: EarningRule,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from inspections.tips.services import tip_acknowledge, tip_investigate, tip_substantiate
+    from points.models import LedgerEntry
+    from tests.factories import UserFactory
+
+    result = submit()
+    handler = tip_city.handler
+    tip_acknowledge(by=handler, tip_id=result.tip.pk, version=1)
+    tip_investigate(by=handler, tip_id=result.tip.pk, version=2)
+    tip_substantiate(by=handler, tip_id=result.tip.pk, version=3, hazard_description="x", is_major=False)
+
+    collected = anonymous.post("/api/v1/tips/reward/", {"receipt": result.receipt})
+    again = anonymous.post("/api/v1/tips/reward/", {"receipt": result.receipt})
+    voucher = collected.json()["voucher"]
+    resident = client_for(UserFactory())
+    warned = resident.post("/api/v1/tip-rewards/claim/", {"voucher": voucher})
+    with django_capture_on_commit_callbacks(execute=True):
+        claimed = resident.post("/api/v1/tip-rewards/claim/", {"voucher": voucher, "confirm_link": True})
+    twice = resident.post("/api/v1/tip-rewards/claim/", {"voucher": voucher, "confirm_link": True})
+
+    assert collected.status_code == 201 and re.fullmatch(r"\d{4}( \d{4}){4}", voucher)
+    assert again.status_code == 400
+    assert warned.status_code == 400 and "whistleblower" in warned.json()["fields"]["confirm_link"][0]
+    assert claimed.status_code == 200 and twice.status_code == 400
+    entry = LedgerEntry.objects.get()
+    assert entry.amount == 50
+    from inspections.tips.models import RewardVoucher
+
+    assert entry.source == f"tip-voucher:{RewardVoucher.objects.get().pk}"
+    assert "tip" not in {field.name for field in RewardVoucher._meta.get_fields()}
+    # Nothing on the tip (which handlers read) says which voucher or account.
+    assert str(entry.account.user_id) not in repr(Tip.objects.filter(pk=result.tip.pk).values().get())

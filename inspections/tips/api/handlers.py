@@ -300,6 +300,29 @@ class TipAttachmentApi(HandlerApi):
         return response
 
 
+class TipRewardClaimApi(APIView):
+    """A signed-in resident claims an anonymous reward voucher into their account.
+
+    Without ``confirm_link: true`` the answer is 400 with the warning that claiming links
+    the account to a whistleblower's reward. No handler can see which account claimed."""
+
+    class InputSerializer(serializers.Serializer):
+        voucher = serializers.CharField(max_length=40, source="code")
+        confirm_link = serializers.BooleanField(default=False)
+
+    class OutputSerializer(serializers.Serializer):
+        claimed_on = serializers.DateField()
+
+    extra_error_codes = [404]
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, tags=["whistleblower"])
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        voucher = services.tip_reward_claim(user=request.user, **data.validated_data)
+        return Response(self.OutputSerializer(voucher).data)
+
+
 STEP_VIEWS = {
     "acknowledge": TipAcknowledgeApi,
     "investigate": TipInvestigateApi,

@@ -218,3 +218,28 @@ class TipReplyApi(PublicApi):
         services.tip_reply(tip=tip, body=data.validated_data.get("body", ""), files=_files(request))
         tip = tip_for_receipt(receipt=data.validated_data["receipt"])
         return Response(FollowUpSerializer(tip).data, status=status.HTTP_201_CREATED)
+
+
+class TipRewardCollectApi(PublicApi):
+    """Collect the reward of a substantiated tip as an anonymous voucher (shown once)."""
+
+    class OutputSerializer(serializers.Serializer):
+        voucher = serializers.CharField()
+
+    extra_error_codes = [404]
+
+    @extend_schema(
+        request=ReceiptSerializer,
+        responses={201: OutputSerializer},
+        tags=["whistleblower"],
+        auth=[],
+        examples=[
+            OpenApiExample("voucher", value={"voucher": "1234 5678 9012 3456 7890"}, response_only=True)
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = ReceiptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tip = tip_for_receipt(receipt=data.validated_data["receipt"])
+        code = services.tip_reward_collect(tip=tip)
+        return Response({"voucher": code}, status=status.HTTP_201_CREATED)

@@ -14,6 +14,7 @@ from inspections.tips.services.handling import (
     tip_unsubstantiate,
 )
 from inspections.tips.services.retention import tips_purge, tips_remind
+from inspections.tips.services.rewards import tip_reward_claim, tip_reward_collect
 from inspections.tips.services.submission import (
     SubmitResult,
     tip_reply,
@@ -32,6 +33,8 @@ __all__ = [
     "tip_note_add",
     "tip_open",
     "tip_reply",
+    "tip_reward_claim",
+    "tip_reward_collect",
     "tip_submit",
     "tip_substantiate",
     "tip_unsubstantiate",
