@@ -22,23 +22,14 @@ ACKNOWLEDGED_IN_TIME_TARGET = 1.0
 TOP_ENTERPRISES = 10
 
 
-def _district_q(filters: DashboardFilters, path: str = "district_id") -> Q | None:
-    """The reader's handler districts, narrowed to the places picked; None: none at all."""
+def _district_q(filters: DashboardFilters, path: str = "district_id") -> Q:
+    """The reader's handler districts, narrowed to the district or community picked."""
     handled = user_tip_district_ids(filters.user)
-    picked: list[int] | None = None
-    if filters.community_ids is not None:
-        picked = list(
-            Community.objects.filter(pk__in=filters.community_ids)
-            .values_list("district_id", flat=True)
-            .distinct()
-        )
-    ids = (
-        handled
-        if picked is None
-        else picked
-        if handled is None
-        else sorted(set(handled) & set(picked))
-    )
+    places = filters.places
+    picked = places.district_id
+    if places.community_id:
+        picked = Community.objects.filter(pk=places.community_id).values_list("district_id", flat=True).first()
+    ids = handled if picked is None else [picked] if handled is None or picked in handled else []
     return Q() if ids is None else Q(**{f"{path}__in": ids})
 
 
@@ -52,7 +43,6 @@ def tips_blocks(filters: DashboardFilters) -> list[Block]:
     if not user_is_tip_handler(filters.user):
         return []
     scope = _district_q(filters)
-    assert scope is not None
     day_range = {"received_on__gte": filters.date_from, "received_on__lte": filters.date_to}
     tips = Tip.objects.filter(scope, **day_range)
     live = tips.aggregate(

@@ -81,6 +81,9 @@ def test_the_whole_flow_leaves_nothing_in_the_browser_and_asks_no_other_site(
     tip_substantiate(by=tip_city.handler, tip_id=tip.pk, version=3, hazard_description="危化品超量", is_major=True)
     _follow_up(page, receipt)
     assert page.text_content("#tip-status") == "经查属实"
+    page.click("#reward-collect")
+    page.wait_for_selector("#voucher:not([hidden])")
+    assert re.fullmatch(r"\d{4}( \d{4}){4}", page.text_content("#voucher") or "")
     page.screenshot(path=str(SCREENSHOTS / "tip-follow-up-360.png"), full_page=True)
 
     # Then: nothing kept in the browser for the site, nothing asked of another origin.

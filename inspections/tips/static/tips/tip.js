@@ -184,6 +184,7 @@
       item.append(who, body);
       list.append(item);
     }
+    $("reward").hidden = tip.reward !== "available";
     $("reply-form").hidden = tip.status === "closed";
     $("tip-view").hidden = false;
   }
@@ -224,6 +225,19 @@
     } catch (e) {
       show($("reply-error"), e.message || T.failed);
     }
+  });
+
+  $("reward-collect").addEventListener("click", async () => {
+    const response = await request("/api/v1/tips/reward/", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ receipt: state.receipt }),
+    });
+    if (!response.ok) return;
+    $("voucher").textContent = (await response.json()).voucher;
+    $("voucher").hidden = false;
+    $("voucher-note").hidden = false;
+    $("reward-collect").hidden = true;
   });
 
   // --- tabs ----------------------------------------------------------------------------
