@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import path
 
 from config.asgi import application as real_application
+from config.realtime.catalogue import EventType, register_event_type
 from config.realtime.publish import publish
 
 
@@ -36,13 +37,24 @@ class BareConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["event"])
 
 
+# The bench's own event type: publish takes catalogue types only.
+BENCH_PING = register_event_type(
+    EventType(
+        name="bench.ping",
+        version=1,
+        description="A benchmark's timing probe.",
+        audiences="the group under test",
+    )
+)
+
+
 def _payload(kind: str) -> dict[str, Any]:
     return {"sent_at_ms": int(time.time() * 1000), "kind": kind}
 
 
 def _publish(group: str) -> None:
     with transaction.atomic():
-        publish(type="bench.ping", data=_payload("seam"), audiences=[group])
+        publish(type=BENCH_PING, data=_payload("seam"), audiences=[group])
 
 
 async def bench_http(scope: dict[str, Any], receive: Any, send: Any) -> None:

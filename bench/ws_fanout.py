@@ -236,7 +236,9 @@ def main() -> None:
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
         django_setup(env)
         users, community = prepare_users(max(args.clients, args.storm))
-        group = f"community.{community}.staff"
+        from grids.audiences import community_staff_group
+
+        group = community_staff_group(community)
         ports = ports_from(args.port_base, 4)
         # Bare and seam share one Daphne process and alternate events, so both are
         # measured under the same load on this shared, noisy machine.

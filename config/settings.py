@@ -160,8 +160,9 @@ if REDIS_URL:
             "KEY_PREFIX": "safegrid",
         }
     }
-# Which websocket groups a user joins; owned by grids so that config imports no app.
-REALTIME_AUDIENCES = "grids.selectors.user_event_groups"
+# The module that names every websocket group and lists the groups a user joins
+# (config.realtime.groups); owned by grids so that config imports no app.
+REALTIME_AUDIENCES = "grids.audiences"
 
 # --- Users and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "grids.User"

@@ -1,4 +1,8 @@
-"""Realtime events about hazards: what they carry and who hears them."""
+"""Realtime events about hazards: what they carry and who hears them.
+
+Services publish with the catalogue constants below (``HAZARD_REPORTED``, ...), never a
+string, and name audiences only through ``grids.audiences``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from config.realtime.catalogue import EventType, register_event_type
 from config.realtime.publish import publish
+from grids.audiences import (
+    city_managers_group,
+    community_staff_group,
+    district_managers_group,
+    grid_worker_group,
+    user_group,
+)
 from inspections.models import Hazard
 
 
@@ -26,22 +37,38 @@ def hazard_event_data(hazard: Hazard) -> dict[str, Any]:
     }
 
 
+def hazard_staff_audiences(hazard: Hazard) -> list[str]:
+    """Who runs the hazard's community: its staff and the city's managers."""
+    return [community_staff_group(hazard.community_id), city_managers_group()]
+
+
+def hazard_escalation_audiences(hazard: Hazard) -> list[str]:
+    """Who hears that a hazard is overdue: staff, district managers, the assignee."""
+    groups = [
+        *hazard_staff_audiences(hazard),
+        district_managers_group(hazard.community.district_id),
+    ]
+    if hazard.assignee_id:
+        groups.append(user_group(hazard.assignee_id))
+    return groups
+
+
 def hazard_audiences(hazard: Hazard, *, people: bool = True) -> list[str]:
     groups = [
-        f"community.{hazard.community_id}.staff",
-        f"district.{hazard.community.district_id}.managers",
-        "administrators",
+        community_staff_group(hazard.community_id),
+        district_managers_group(hazard.community.district_id),
+        city_managers_group(),
     ]
     if hazard.grid_id:
-        groups.append(f"grid.{hazard.grid_id}.worker")
+        groups.append(grid_worker_group(hazard.grid_id))
     if people:
-        groups += [f"user.{pk}" for pk in (hazard.reporter_id, hazard.assignee_id) if pk]
+        groups += [user_group(pk) for pk in (hazard.reporter_id, hazard.assignee_id) if pk]
     return groups
 
 
 def hazard_publish(
     *,
-    type: str,
+    type: EventType,
     hazard: Hazard,
     extra: dict[str, Any] | None = None,
     audiences: Iterable[str] | None = None,

@@ -12,13 +12,9 @@ from typing import Any
 from django.db import transaction
 
 from config.demo import DemoContext
+from points.awards import award, pending_award_pay, pending_awards
 from points.models import EarningRule, EarnKind, Reward
-from points.services import (
-    account_leaderboard_opt_in,
-    points_award,
-    reward_redeem,
-    voucher_fulfil,
-)
+from points.services import account_leaderboard_opt_in, reward_redeem, voucher_fulfil
 
 RULES = [
     (EarnKind.HAZARD_VERIFIED, 20, 100, 600),
@@ -53,6 +49,10 @@ def build_points(ctx: DemoContext) -> None:
             _history(resident=resident, index=index, rng=rng)
             if index % 2 == 0:
                 account_leaderboard_opt_in(user=resident, opt_in=True)
+        # The vouchers below spend this history, so it is paid now, in this transaction
+        # (a rollback undoes both); the on_commit drains then find nothing left to pay.
+        for owed_kind, source in pending_awards():
+            pending_award_pay(kind=owed_kind, source=source)
         _vouchers(ctx, residents=residents, rewards=rewards, rng=rng)
     ctx.created["rewards"] = rewards
 
@@ -76,16 +76,17 @@ def _rewards(ctx: DemoContext) -> list[Reward]:
 
 
 def _history(*, resident: Any, index: int, rng: random.Random) -> None:
+    def pay(kind: EarnKind, source: str) -> None:
+        award(user_id=resident.pk, kind=kind, source=f"demo:{source}")
+
     for n in range(rng.randint(1, 4)):
-        points_award(
-            user=resident, kind=EarnKind.HAZARD_VERIFIED, source=f"demo:hazard:{index}:{n}"
-        )
+        pay(EarnKind.HAZARD_VERIFIED, f"hazard:{index}:{n}")
     if rng.random() < 0.6:
-        points_award(user=resident, kind=EarnKind.DRILL_ATTENDED, source=f"demo:drill:1:{index}")
+        pay(EarnKind.DRILL_ATTENDED, f"drill:1:{index}")
     for n in range(rng.randint(0, 5)):
-        points_award(user=resident, kind=EarnKind.VOLUNTEER_HOURS, source=f"demo:hours:{index}:{n}")
+        pay(EarnKind.VOLUNTEER_HOURS, f"hours:{index}:{n}")
     if rng.random() < 0.3:
-        points_award(user=resident, kind=EarnKind.TRAINING_COMPLETED, source=f"demo:train:{index}")
+        pay(EarnKind.TRAINING_COMPLETED, f"train:{index}")
 
 
 def _vouchers(

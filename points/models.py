@@ -271,3 +271,56 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount:+d}"
+
+
+class PendingAward(models.Model):
+    """An award written in the payer's transaction and paid after it commits.
+
+    ``points.awards.award`` writes it; its ``on_commit`` drain (or ``manage.py
+    points_drain_awards``, from cron) pays it and sets ``done_at``. Until then it is the
+    proof that the award is owed, so a process dying between commit and payment delays
+    the award but never loses it; the ledger's unique source key makes a retry pay once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="pending_awards",
+    )
+    kind = models.CharField(_("kind of event"), max_length=32, choices=EarnKind.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=120,
+        help_text=_("Stable key of what this pays for, e.g. hazard:123:verified."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    entry = models.ForeignKey(
+        LedgerEntry,
+        verbose_name=_("ledger entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty when done: the event was already paid or a cap was reached."),
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("pending award")
+        verbose_name_plural = _("pending awards")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source"], name="points_award_once_per_source")
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(done_at__isnull=True), name="points_award_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -13,6 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.realtime.control import sockets_close, token_group
+from config.realtime.groups import audiences_module
 
 
 class TokenApi(APIView):
@@ -88,5 +91,5 @@ class LogoutAllApi(APIView):
     @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
         AuthToken.objects.filter(user=request.user).delete()
-        sockets_close(group=f"user.{request.user.pk}")
+        sockets_close(group=audiences_module().user_group(cast(int, request.user.pk)))
         return Response(status=status.HTTP_204_NO_CONTENT)

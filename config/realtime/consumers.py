@@ -1,10 +1,11 @@
 """The one websocket endpoint: authorize on connect, join groups, forward events.
 
-No domain logic lives here. Which groups a user belongs to is answered by the function
-named in ``settings.REALTIME_AUDIENCES`` (owned by ``grids``), so this package imports no
-app. The handshake's database work is done by the middleware (one call, groups included);
-``connect`` itself makes no database call, and every later one runs on the thread pool
-(``config.realtime.threads``), so no socket waits behind another's queries.
+No domain logic lives here. Which groups a user belongs to is answered by the audiences
+module named in ``settings.REALTIME_AUDIENCES`` (``grids.audiences``, reached through
+``config.realtime.groups``), so this package imports no app. The handshake's database
+work is done by the middleware (one call, groups included); ``connect`` itself makes no
+database call, and every later one runs on the thread pool (``config.realtime.threads``),
+so no socket waits behind another's queries.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
 from config.realtime.control import token_group
+from config.realtime.groups import audiences_module
 from config.realtime.models import Event, EventAudience
 from config.realtime.publish import event_envelope
 from config.realtime.threads import in_thread_pool
-from config.realtime.tickets import user_groups
 
 CLOSE_UNAUTHENTICATED = 4401
 REPLAY_LIMIT = 500
@@ -48,7 +49,7 @@ def missed_events(*, groups: list[str], after_id: int) -> list[dict[str, Any]]:
 def fresh_user_and_groups(user_id: int) -> tuple[Any, list[str]]:
     """The user as the database has them now (None when gone or inactive) and their groups."""
     user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
-    return user, (user_groups(user) if user is not None else [])
+    return user, (audiences_module().user_groups(user) if user is not None else [])
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
@@ -64,7 +65,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined = []
         groups = self.scope.get("realtime_groups")
         if groups is None:  # a scope from elsewhere (tests, another middleware)
-            groups = await in_thread_pool(user_groups)(user)
+            groups = await in_thread_pool(audiences_module().user_groups)(user)
         await self._join(groups)
         token_key = self.scope.get("token_key") or ""
         if token_key:

@@ -11,6 +11,7 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from config.realtime.groups import audiences_module
 from config.realtime.tickets import ws_tickets_drop
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ REFRESH_MESSAGE_TYPE = "realtime.refresh"
 
 
 def token_group(token_key: str) -> str:
+    """A control channel of one token's sockets, not an audience: no event is published
+    to it, so it is named here rather than in the audiences module."""
     return f"token.{token_key}"
 
 
@@ -42,4 +45,4 @@ def sockets_refresh(*, user_id: int) -> None:
     refused and asks for a new ticket, as it does after any refusal.
     """
     ws_tickets_drop(user_id=user_id)
-    _send(f"user.{user_id}", REFRESH_MESSAGE_TYPE)
+    _send(audiences_module().user_group(user_id), REFRESH_MESSAGE_TYPE)

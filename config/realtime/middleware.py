@@ -24,8 +24,9 @@ from django.http import HttpRequest
 from django.http.cookie import parse_cookie
 from django.http.request import validate_host
 
+from config.realtime.groups import audiences_module
 from config.realtime.threads import in_thread_pool
-from config.realtime.tickets import user_groups, ws_ticket_redeem
+from config.realtime.tickets import ws_ticket_redeem
 
 
 def _header(scope: dict[str, Any], wanted: bytes) -> str | None:
@@ -57,7 +58,7 @@ def session_user_and_groups(session_key: str) -> tuple[Any, list[str]]:
     request = HttpRequest()
     request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     user = auth.get_user(request)
-    return user, (user_groups(user) if user.is_authenticated else [])
+    return user, (audiences_module().user_groups(user) if user.is_authenticated else [])
 
 
 class TicketAuthMiddleware:

@@ -5,6 +5,19 @@ the channel layer only after that transaction commits, so nothing rolled back is
 announced. If the layer is down the event stays unpublished in the log: clients catch up
 from the log on reconnect, the next successful delivery retries older ones, and
 ``manage.py realtime_flush`` (cron) retries them too.
+
+Publishing an event::
+
+    from config.realtime.publish import publish
+    from grids.audiences import community_staff_group, user_group
+    from inspections.events import HAZARD_REPORTED  # register_event_type(EventType(...))
+
+    publish(type=HAZARD_REPORTED, data={...}, audiences=[user_group(user.pk), ...])
+
+``type`` is the catalogue's ``EventType`` object (a string is a ``TypeError``; a type
+that is not registered, or registered differently, is a ``ValueError``), and every
+audience must be a group the audiences module produces (``ValueError`` otherwise): a
+typo fails the first test that runs its publisher instead of silently dropping events.
 """
 
 from __future__ import annotations
@@ -19,7 +32,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from config.realtime.catalogue import event_type
+from config.realtime.catalogue import EventType, event_type
+from config.realtime.groups import audiences_module
 from config.realtime.models import Event, EventAudience
 
 logger = logging.getLogger(__name__)
@@ -30,18 +44,26 @@ FLUSH_BATCH = 200
 FLUSH_GRACE = timedelta(seconds=5)
 
 
-def publish(*, type: str, data: dict[str, Any], audiences: Iterable[str]) -> Event:
+def publish(*, type: EventType, data: dict[str, Any], audiences: Iterable[str]) -> Event:
     """Log an event for ``audiences`` and deliver it after the current transaction commits."""
-    registered = event_type(type)
-    if registered is None:
-        logger.warning("realtime: event type %r is not in the catalogue", type)
     groups = sorted(set(audiences))
-    event = Event.objects.create(
-        type=type, version=registered.version if registered else 1, data=data
-    )
+    _check(type, groups)
+    event = Event.objects.create(type=type.name, version=type.version, data=data)
     EventAudience.objects.bulk_create(EventAudience(event=event, group=g) for g in groups)
     transaction.on_commit(lambda: deliver(event=event, groups=groups))
     return event
+
+
+def _check(type: EventType, groups: list[str]) -> None:
+    """Refuse what no client could rely on: an uncatalogued type, an unknown group."""
+    if not isinstance(type, EventType):
+        raise TypeError(f"publish(type=...) takes a catalogue EventType, not {type!r}")
+    if event_type(type.name) != type:
+        raise ValueError(f"event type {type.name!r} is not registered in the catalogue")
+    is_audience = audiences_module().is_audience
+    unknown = [group for group in groups if not is_audience(group)]
+    if unknown:
+        raise ValueError(f"not groups the audiences module produces: {unknown!r}")
 
 
 def event_envelope(event: Event) -> dict[str, Any]:

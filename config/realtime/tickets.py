@@ -22,8 +22,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from config.realtime.groups import audiences_module
 from config.realtime.models import WsTicket
 
 
@@ -34,12 +34,6 @@ class RedeemedTicket:
     user_id: int
     token_key: str
     groups: list[str]
-
-
-def user_groups(user: Any) -> list[str]:
-    """The groups ``user`` listens to: their own plus what the audience resolver grants."""
-    resolver = import_string(settings.REALTIME_AUDIENCES)
-    return sorted({f"user.{user.pk}", *resolver(user)})
 
 
 def _digest(ticket: str) -> str:
@@ -54,7 +48,7 @@ def ws_ticket_issue(*, user: Any, token_key: str = "") -> tuple[str, WsTicket]:
         digest=_digest(ticket),
         user=user,
         token_key=token_key,
-        groups=user_groups(user),
+        groups=audiences_module().user_groups(user),
         expires_at=expires_at,
     )
     WsTicket.objects.filter(expires_at__lt=timezone.now()).delete()

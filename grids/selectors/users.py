@@ -93,43 +93,6 @@ def user_tip_district_ids(user: Any) -> list[int] | None:
     return sorted(districts)
 
 
-TIPS_CITY_HANDLERS = "tips.city.handlers"
-
-
-def tips_district_handlers(district_id: int) -> str:
-    return f"tips.district.{district_id}.handlers"
-
-
-def tip_audiences(district_id: int) -> list[str]:
-    """Who hears about a tip of this district: its handlers and the city-wide ones."""
-    return [tips_district_handlers(district_id), TIPS_CITY_HANDLERS]
-
-
-def tip_handler_groups(user: Any) -> list[str]:
-    """Realtime groups of a tip handler: the city's handlers, or each district's."""
-    district_ids = user_tip_district_ids(user)
-    if district_ids is None:
-        return [TIPS_CITY_HANDLERS]
-    return [tips_district_handlers(pk) for pk in district_ids]
-
-
-def user_event_groups(user: Any) -> list[str]:
-    """Realtime groups for ``user`` (``settings.REALTIME_AUDIENCES``)."""
-    groups = [f"user.{user.pk}"]
-    grid = user_active_grid(user)
-    if grid is not None:
-        groups.append(f"grid.{grid.pk}.worker")
-    if user_is_administrator(user):
-        # One group instead of thousands of community groups for city-wide roles.
-        groups.append("administrators")
-    else:
-        staff_ids = user_staff_communities(user).values_list("pk", flat=True)
-        groups += [f"community.{pk}.staff" for pk in staff_ids]
-    groups += tip_handler_groups(user)
-    groups += [f"district.{pk}.managers" for pk in user_managed_district_ids(user)]
-    return groups
-
-
 def user_profile(user: Any) -> dict[str, Any]:
     """The signed-in user, their roles and the places those roles reach."""
     grid = user_active_grid(user)

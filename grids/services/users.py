@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from config.realtime.control import sockets_refresh
+from grids.audiences import forget_roles
 from grids.models import Community, District, Role, RoleGrant, User
 
 
@@ -38,7 +39,7 @@ def role_grant(
     existing, _created = RoleGrant.objects.get_or_create(
         user=user, role=role, community=community, district=district
     )
-    user.__dict__.pop("_role_cache", None)
+    forget_roles(user)
     transaction.on_commit(lambda: sockets_refresh(user_id=user.pk))
     return existing
 
@@ -48,6 +49,6 @@ def role_revoke(*, user: User, role: Role | str, community: Any = None) -> int:
     deleted, _by_model = RoleGrant.objects.filter(
         user=user, role=role, community=community
     ).delete()
-    user.__dict__.pop("_role_cache", None)
+    forget_roles(user)
     transaction.on_commit(lambda: sockets_refresh(user_id=user.pk))
     return deleted

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from inspections.events import hazard_publish
+from inspections.events import HAZARD_ESCALATED, hazard_escalation_audiences, hazard_publish
 from inspections.models import OPEN_STATUSES, EventKind, Hazard, HazardEvent
 
 MAX_ESCALATION_LEVEL = 3
@@ -55,14 +55,9 @@ def _escalate_one(hazard_id: int, level: int, threshold: object) -> int:
         hazard=hazard, kind=EventKind.ESCALATION, note=f"level {hazard.escalation_level}"
     )
     hazard_publish(
-        type="hazard.escalated",
+        type=HAZARD_ESCALATED,
         hazard=hazard,
         extra={"escalation_level": hazard.escalation_level},
-        audiences=[
-            f"community.{hazard.community_id}.staff",
-            f"district.{hazard.community.district_id}.managers",
-            "administrators",
-        ]
-        + ([f"user.{hazard.assignee_id}"] if hazard.assignee_id else []),
+        audiences=hazard_escalation_audiences(hazard),
     )
     return 1

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from grids.selectors import user_active_grid
-from inspections.events import hazard_publish
+from inspections.events import HAZARD_COMMENTED, hazard_publish
 from inspections.models import EventKind, Hazard, HazardEvent, ItemResult, Photo, PhotoStage
 from inspections.photos import ProcessedPhoto, process_photo, read_upload
 from inspections.selectors import hazard_get, user_staffs_community
@@ -76,7 +76,7 @@ def _store(
     if hazard.cover_photo_id is None:
         Hazard.objects.filter(pk=hazard.pk, cover_photo__isnull=True).update(cover_photo=photo)
     # A new line in the timeline, like a comment: clients reload the hazard.
-    hazard_publish(type="hazard.commented", hazard=hazard, extra={"photo": photo.pk})
+    hazard_publish(type=HAZARD_COMMENTED, hazard=hazard, extra={"photo": photo.pk})
     return photo
 
 

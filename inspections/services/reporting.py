@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from config.api.errors import Conflict, DomainError
 from grids.models import Enterprise, RiskColour
 from grids.selectors import locate, user_active_grid, user_staff_communities
-from inspections.events import hazard_publish
+from inspections.events import (
+    HAZARD_COMMENTED,
+    HAZARD_DUPLICATE_SUGGESTED,
+    HAZARD_REPORTED,
+    hazard_publish,
+    hazard_staff_audiences,
+)
 from inspections.models import (
     Category,
     EventKind,
@@ -177,13 +183,13 @@ def _create(*, category: Category, location: Any, risk_colour: str, **fields: An
 
 
 def _announce(hazard: Hazard, suggestions: list[Hazard]) -> None:
-    hazard_publish(type="hazard.reported", hazard=hazard)
+    hazard_publish(type=HAZARD_REPORTED, hazard=hazard)
     if suggestions:
         hazard_publish(
-            type="hazard.duplicate_suggested",
+            type=HAZARD_DUPLICATE_SUGGESTED,
             hazard=hazard,
             extra={"suggestions": [s.pk for s in suggestions]},
-            audiences=[f"community.{hazard.community_id}.staff", "administrators"],
+            audiences=hazard_staff_audiences(hazard),
         )
 
 
@@ -216,5 +222,5 @@ def hazard_comment(*, user: Any, hazard_id: int, note: str) -> HazardEvent:
     event = HazardEvent.objects.create(
         hazard=hazard, actor=user, kind=EventKind.COMMENT, note=note.strip()
     )
-    hazard_publish(type="hazard.commented", hazard=hazard, extra={"event": event.pk})
+    hazard_publish(type=HAZARD_COMMENTED, hazard=hazard, extra={"event": event.pk})
     return event

@@ -19,9 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api.errors import Conflict
+from config.realtime.catalogue import EventType
 from grids.models import Role, User
 from grids.selectors import user_roles
-from inspections.events import hazard_audiences, hazard_publish
+from inspections.events import (
+    HAZARD_ASSIGNED,
+    HAZARD_STATUS_CHANGED,
+    hazard_audiences,
+    hazard_publish,
+)
 from inspections.models import (
     AFTER_PHOTO_STAGES,
     EventKind,
@@ -31,7 +37,8 @@ from inspections.models import (
     HazardStatus,
 )
 from inspections.selectors import hazard_get, hazard_visible, user_staffs_community
-from points.services import points_award
+from points.awards import award
+from points.models import EarnKind
 
 S = HazardStatus
 DEFAULT_REOPEN_DAYS = 7
@@ -132,7 +139,7 @@ def _transition(
     return hazard
 
 
-def _save_and_announce(hazard: Hazard, *, type: str = "hazard.status_changed") -> Hazard:
+def _save_and_announce(hazard: Hazard, *, type: EventType = HAZARD_STATUS_CHANGED) -> Hazard:
     hazard.save()
     hazard_publish(type=type, hazard=hazard)
     return hazard
@@ -159,7 +166,7 @@ def hazard_assign(
     )
     hazard.assignee = assignee
     hazard.assigned_at = hazard.assigned_at or timezone.now()
-    return _save_and_announce(hazard, type="hazard.assigned")
+    return _save_and_announce(hazard, type=HAZARD_ASSIGNED)
 
 
 @transaction.atomic
@@ -233,18 +240,20 @@ def hazard_close(*, user: Any, hazard_id: int, version: int, note: str = "") -> 
         raise PermissionDenied(_("A major hazard must be verified by someone else."))
     hazard.closed_at, hazard.closed_by = timezone.now(), user
     _save_and_announce(hazard)
-    _award_points_on_commit(hazard)
+    _award_verified_report(hazard)
     return hazard
 
 
-def _award_points_on_commit(hazard: Hazard) -> None:
-    """A resident whose report turned out to be a real hazard earns points (once per
-    hazard: the source key makes a second award a no-op)."""
-    if hazard.source != HazardSource.RESIDENT or hazard.reporter is None:
+def _award_verified_report(hazard: Hazard) -> None:
+    """A resident whose report turned out to be a real hazard earns points, after commit
+    (once per hazard: the source key makes a second award a no-op)."""
+    if hazard.source != HazardSource.RESIDENT or hazard.reporter_id is None:
         return
-    reporter, source, note = hazard.reporter, f"hazard:{hazard.pk}:verified", hazard.number
-    transaction.on_commit(
-        lambda: points_award(user=reporter, kind="hazard_verified", source=source, note=note)
+    award(
+        user_id=hazard.reporter_id,
+        kind=EarnKind.HAZARD_VERIFIED,
+        source=f"hazard:{hazard.pk}:verified",
+        note=hazard.number,
     )
 
 
@@ -288,7 +297,7 @@ def hazard_mark_duplicate(
     hazard.duplicate_of = original
     hazard.save()
     hazard_publish(
-        type="hazard.status_changed",
+        type=HAZARD_STATUS_CHANGED,
         hazard=hazard,
         extra={
             "duplicate_of": {

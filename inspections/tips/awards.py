@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
+from points.awards import award
 from points.models import EarnKind
-from points.services import points_award
 
 
 def tip_reward_award(*, user: Any, voucher_id: int) -> None:
-    """Pay a claimed anonymous voucher once; keyed by the voucher, never by the tip."""
-    source = f"tip-voucher:{voucher_id}"
-    transaction.on_commit(
-        lambda: points_award(user=user, kind=EarnKind.TIP_SUBSTANTIATED, source=source)
-    )
+    """Owe a claimed anonymous voucher's points (paid after the caller's commit, once);
+    keyed by the voucher, never by the tip. Call it inside the claim's transaction."""
+    award(user_id=user.pk, kind=EarnKind.TIP_SUBSTANTIATED, source=f"tip-voucher:{voucher_id}")

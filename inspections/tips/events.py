@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.realtime.catalogue import EventType, register_event_type
 from config.realtime.publish import publish
-from grids.selectors import tip_audiences
+from grids.audiences import tip_audiences
 from inspections.tips.models import Tip
 
 _FIELDS = {
@@ -24,7 +24,7 @@ _FIELDS = {
 }
 _HANDLERS = _(
     "tip handlers of the tip's district (tips.district.<id>.handlers) and city-wide "
-    "handlers (tips.city.handlers); nobody else"
+    "handlers (tips.handlers); nobody else"
 )
 
 
@@ -64,4 +64,4 @@ def tip_publish(*, type: EventType, tip: Tip, extra: dict[str, Any] | None = Non
         "version": tip.version,
         **(extra or {}),
     }
-    publish(type=type.name, data=data, audiences=tip_audiences(tip.district_id))
+    publish(type=type, data=data, audiences=tip_audiences(tip.district_id))

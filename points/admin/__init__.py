@@ -5,4 +5,4 @@ admin shows the ledger and offers those services as forms, scoped to the staff m
 communities.
 """
 
-from points.admin import ledger, rewards  # noqa: F401 - registers the model admins
+from points.admin import awards, ledger, rewards  # noqa: F401 - registers the model admins

@@ -1,4 +1,4 @@
-"""Writes of the points app. Other apps use only ``points_award`` (after their commit)."""
+"""Writes of the points app. Other apps award points only through ``points.awards``."""
 
 from points.services.awards import points_award
 from points.services.ledger import (

@@ -1,4 +1,4 @@
-"""Awarding points for verified contributions: the one door other apps use."""
+"""Paying points for verified contributions (other apps use ``points.awards.award``)."""
 
 from __future__ import annotations
 
@@ -40,12 +40,8 @@ def _over_cap(*, account: Account, rule: EarningRule, now: datetime) -> bool:
 def points_award(*, user: Any, kind: str, source: str, note: str = "") -> LedgerEntry | None:
     """Pay ``user`` the active earning rule's points for one verified event.
 
-    Other apps call this only from ``transaction.on_commit`` after their own transaction
-    committed (so a rolled-back verification never pays), for example::
-
-        transaction.on_commit(lambda: points_award(
-            user=hazard.reporter, kind="hazard_verified", source=f"hazard:{hazard.pk}:verified"
-        ))
+    Internal to points: other apps call ``points.awards.award`` in their transaction,
+    whose drain calls this after commit (so a rolled-back verification never pays).
 
     ``source`` is a stable key of the event; the same event never pays twice, even when
     two awards race (a unique constraint on rule and source decides). Returns the new

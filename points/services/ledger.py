@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import DomainError
 from config.realtime.publish import publish
+from grids.audiences import user_group
 from grids.selectors import user_is_administrator, user_staff_communities
+from points.events import BALANCE_CHANGED
 from points.models import Account, EarningRule, EntryKind, LedgerEntry, Voucher
 
 
@@ -87,9 +89,9 @@ def ledger_post(
         created_by=created_by,
     )
     publish(
-        type="points.balance_changed",
+        type=BALANCE_CHANGED,
         data={"balance": account.balance, "amount": amount, "kind": kind, "entry": entry.pk},
-        audiences=[f"user.{account.user_id}"],
+        audiences=[user_group(account.user_id)],
     )
     return entry
 

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import Conflict, DomainError
 from config.realtime.publish import publish
+from grids.audiences import user_group
+from points.events import VOUCHER_FULFILLED
 from points.models import EntryKind, Reward, Voucher, VoucherStatus
 from points.selectors import VOUCHER_CODE_HALF, user_may_fulfil, voucher_code_normalize
 from points.services.ledger import InsufficientPoints, account_lock, ledger_post
@@ -197,9 +199,9 @@ def voucher_fulfil(*, code: str, by: Any) -> Voucher:
     voucher.fulfilled_at = now
     voucher.save(update_fields=["status", "fulfilled_by", "fulfilled_at"])
     publish(
-        type="voucher.fulfilled",
+        type=VOUCHER_FULFILLED,
         data={"code": voucher.code, "reward": voucher.reward_id, "fulfilled_at": now.isoformat()},
-        audiences=[f"user.{voucher.user_id}"],
+        audiences=[user_group(voucher.user_id)],
     )
     return voucher
 

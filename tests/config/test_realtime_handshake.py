@@ -24,9 +24,11 @@ from django.test import Client
 from config.asgi import application
 from config.realtime.publish import publish
 from config.realtime.tickets import ws_ticket_issue, ws_ticket_redeem
+from grids.audiences import community_staff_group
 from grids.models import Role
 from grids.services import role_grant
 from tests.factories import CommunityFactory, UserFactory
+from tests.realtime_types import TEST_N, TEST_STORM
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,7 +121,7 @@ async def test_many_sockets_connecting_at_once_all_receive_the_next_event() -> N
     def announce() -> int:
         with transaction.atomic():
             group = f"community.{community.pk}.staff"
-            return publish(type="test.storm", data={}, audiences=[group]).pk
+            return publish(type=TEST_STORM, data={}, audiences=[group]).pk
 
     event_id = await sync_to_async(announce)()
     received = await asyncio.gather(*(c.receive_json_from(timeout=10) for c in communicators))
@@ -205,12 +207,12 @@ async def test_an_event_for_two_of_the_users_groups_is_replayed_once() -> None:
 
     def announce(n: int, audiences: list[str]) -> int:
         with transaction.atomic():
-            return publish(type="test.n", data={"n": n}, audiences=audiences).pk
+            return publish(type=TEST_N, data={"n": n}, audiences=audiences).pk
 
     both = [f"user.{staff.pk}", f"community.{community.pk}.staff"]
     seen = await sync_to_async(announce)(1, both)
     await sync_to_async(announce)(2, both)
-    await sync_to_async(announce)(3, ["community.0.staff"])
+    await sync_to_async(announce)(3, [community_staff_group(community.pk + 1)])  # not theirs
     await sync_to_async(announce)(4, both[1:])
     ticket, _row = await sync_to_async(ws_ticket_issue)(user=staff)
 
@@ -235,7 +237,7 @@ async def test_a_last_event_id_out_of_range_replays_sensibly(
 
     def announce() -> int:
         with transaction.atomic():
-            return publish(type="test.n", data={"n": 1}, audiences=[f"user.{user.pk}"]).pk
+            return publish(type=TEST_N, data={"n": 1}, audiences=[f"user.{user.pk}"]).pk
 
     event_id = await sync_to_async(announce)()
     ticket, _row = await sync_to_async(ws_ticket_issue)(user=user)

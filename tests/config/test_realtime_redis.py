@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from config.realtime.publish import publish
 from config.realtime.tickets import ws_ticket_issue
 from tests.factories import UserFactory
+from tests.realtime_types import TEST_CROSS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,7 +98,7 @@ async def test_event_published_here_reaches_a_socket_in_another_daphne(daphne: i
 
         def announce() -> Any:
             with transaction.atomic():
-                return publish(type="test.cross", data={"n": 1}, audiences=[f"user.{user.pk}"])
+                return publish(type=TEST_CROSS, data={"n": 1}, audiences=[f"user.{user.pk}"])
 
         event = await sync_to_async(announce)()
         message = json.loads(await asyncio.wait_for(ws.recv(), 10))

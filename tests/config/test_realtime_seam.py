@@ -15,6 +15,7 @@ from config.realtime.models import Event
 from config.realtime.publish import publish
 from config.realtime.tickets import ws_ticket_issue
 from tests.factories import UserFactory
+from tests.realtime_types import TEST_N, TEST_PING
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,7 +72,7 @@ async def test_event_published_in_a_committed_transaction_reaches_the_user() -> 
 
     def announce() -> Event:
         with transaction.atomic():
-            return publish(type="test.ping", data={"n": 1}, audiences=[f"user.{user.pk}"])
+            return publish(type=TEST_PING, data={"n": 1}, audiences=[f"user.{user.pk}"])
 
     event = await sync_to_async(announce)()
 
@@ -91,7 +92,7 @@ async def test_event_of_a_rolled_back_transaction_is_never_sent_nor_logged() -> 
     def announce_then_fail() -> None:
         try:
             with transaction.atomic():
-                publish(type="test.ping", data={}, audiences=[f"user.{user.pk}"])
+                publish(type=TEST_PING, data={}, audiences=[f"user.{user.pk}"])
                 raise RuntimeError("the write failed")
         except RuntimeError:
             pass
@@ -108,7 +109,7 @@ async def test_reconnecting_with_last_event_id_replays_only_what_was_missed() ->
 
     def announce(n: int, to: Any) -> int:
         with transaction.atomic():
-            return publish(type="test.n", data={"n": n}, audiences=[f"user.{to.pk}"]).pk
+            return publish(type=TEST_N, data={"n": n}, audiences=[f"user.{to.pk}"]).pk
 
     seen = await sync_to_async(announce)(1, user)
     await sync_to_async(announce)(2, user)
@@ -164,7 +165,7 @@ async def test_revoked_role_stops_community_events_on_an_open_socket() -> None:
 
     def announce(n: int) -> None:
         with transaction.atomic():
-            publish(type="test.n", data={"n": n}, audiences=[group])
+            publish(type=TEST_N, data={"n": n}, audiences=[group])
 
     await sync_to_async(announce)(1)
     assert (await communicator.receive_json_from(timeout=5))["data"] == {"n": 1}
@@ -199,7 +200,7 @@ async def test_events_published_while_the_layer_is_down_are_flushed_later(
 
     def announce() -> Event:
         with transaction.atomic():
-            return publish(type="test.ping", data={"n": 7}, audiences=[f"user.{user.pk}"])
+            return publish(type=TEST_PING, data={"n": 7}, audiences=[f"user.{user.pk}"])
 
     try:
         event = await sync_to_async(announce)()

@@ -6,7 +6,15 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from points.models import Account, EarningRule, EarnKind, LedgerEntry, Reward, Voucher
+from points.models import (
+    Account,
+    EarningRule,
+    EarnKind,
+    LedgerEntry,
+    PendingAward,
+    Reward,
+    Voucher,
+)
 from points.selectors import ledger_audit
 from points.services import reward_redeem
 from tests.factories import UserFactory
@@ -63,3 +71,18 @@ def test_demo_city_has_rules_rewards_and_balanced_residents() -> None:
     assert Account.objects.filter(balance__gt=0).exists()
     assert Voucher.objects.exists()
     assert ledger_audit() == []
+
+
+def test_admin_shows_pending_awards_read_only(admin_client: Client) -> None:
+    user = UserFactory(display_name="王芳")
+    row = PendingAward.objects.create(
+        user=user, kind=EarnKind.VOLUNTEER_HOURS, source="hours:1", last_error="NoActiveRule"
+    )
+
+    listing = admin_client.get("/admin/points/pendingaward/?state=pending")
+    detail = admin_client.get(f"/admin/points/pendingaward/{row.pk}/change/")
+
+    assert listing.status_code == detail.status_code == 200
+    assert "hours:1" in listing.text and "王芳" in listing.text
+    assert admin_client.get("/admin/points/pendingaward/add/").status_code == 403
+    assert b'name="_save"' not in detail.content
