@@ -8,7 +8,7 @@ import daphne.cli
 from config.privacy import PrivateAccessLog
 
 # The CLI builds its access log from this module-level name; point it at ours.
-daphne.cli.AccessLogGenerator = PrivateAccessLog  # type: ignore[misc]
+daphne.cli.AccessLogGenerator = PrivateAccessLog
 
 if __name__ == "__main__":
     daphne.cli.CommandLineInterface.entrypoint()

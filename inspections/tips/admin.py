@@ -6,7 +6,7 @@ recorded like an opening through the API. Steps are taken through the API's serv
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from grids.models import User
 from grids.selectors import user_is_tip_handler
 from inspections.tips.models import Tip, TipAccess, TipFigure
 from inspections.tips.selectors import tip_scope
@@ -56,7 +57,7 @@ class TipAdmin(HandlersOnlyAdmin):
     def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> Any:
         tip = self.get_queryset(request).filter(pk=object_id).first()
         if tip is not None:
-            TipAccess.objects.create(tip=tip, user=request.user, what="admin")
+            TipAccess.objects.create(tip=tip, user=cast(User, request.user), what="admin")
         return super().change_view(request, object_id, *args, **kwargs)
 
     @admin.display(description=_("enterprise or site"))

@@ -28,7 +28,11 @@ def _district_q(filters: DashboardFilters, path: str = "district_id") -> Q:
     places = filters.places
     picked = places.district_id
     if places.community_id:
-        picked = Community.objects.filter(pk=places.community_id).values_list("district_id", flat=True).first()
+        picked = (
+            Community.objects.filter(pk=places.community_id)
+            .values_list("district_id", flat=True)
+            .first()
+        )
     ids = handled if picked is None else [picked] if handled is None or picked in handled else []
     return Q() if ids is None else Q(**{f"{path}__in": ids})
 
@@ -51,13 +55,8 @@ def tips_blocks(filters: DashboardFilters) -> list[Block]:
         substantiated=Count("pk", filter=Q(outcome=TipOutcome.SUBSTANTIATED)),
         decided=Count("pk", filter=~Q(outcome="")),
     )
-    in_time = sum(
-        1
-        for received, acked in tips.exclude(acknowledged_on=None).values_list(
-            "received_on", "acknowledged_on"
-        )
-        if (acked - received).days <= 7
-    )
+    pairs = list(tips.values_list("received_on", "acknowledged_on"))
+    in_time = sum(1 for received, acked in pairs if acked and (acked - received).days <= 7)
     purged = TipFigure.objects.filter(
         scope, month__gte=filters.date_from.replace(day=1), month__lte=filters.date_to
     ).aggregate(
@@ -72,7 +71,7 @@ def tips_blocks(filters: DashboardFilters) -> list[Block]:
         live["substantiated"] + (purged["substantiated"] or 0),
         live["decided"] + (purged["decided"] or 0),
     )
-    to_ack = _days(list(tips.values_list("received_on", "acknowledged_on")))
+    to_ack = _days(pairs)
     to_close = _days(list(tips.values_list("received_on", "closed_on")))
     by_status = dict(tips.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return [

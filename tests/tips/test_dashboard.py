@@ -22,15 +22,23 @@ def _blocks(user: Any) -> list[Any]:
     return tips_blocks(dashboard_filters(request)[1])
 
 
-def _tip(submit: Callable[..., Any], *, days_ago: int, acked_after: int | None, closed_after: int | None,
-         outcome: str = "") -> Tip:  # fmt: skip
+def _tip(
+    submit: Callable[..., Any],
+    *,
+    days_ago: int,
+    acked_after: int | None,
+    closed_after: int | None,
+    outcome: str = "",
+) -> Tip:
     tip = submit().tip
     received = timezone.localdate() - timedelta(days=days_ago)
     Tip.objects.filter(pk=tip.pk).update(
         received_on=received,
         acknowledged_on=received + timedelta(days=acked_after) if acked_after is not None else None,
         closed_on=received + timedelta(days=closed_after) if closed_after is not None else None,
-        status="closed" if closed_after is not None else ("acknowledged" if acked_after is not None else "new"),
+        status="closed"
+        if closed_after is not None
+        else ("acknowledged" if acked_after is not None else "new"),
         outcome=outcome,
     )
     return tip
@@ -43,9 +51,12 @@ def test_the_figures_are_computed_from_live_and_purged_tips(
     _tip(submit, days_ago=20, acked_after=9, closed_after=14, outcome="unsubstantiated")
     _tip(submit, days_ago=3, acked_after=None, closed_after=None)
     TipFigure.objects.create(
-        month=timezone.localdate().replace(day=1), district=tip_city.district, outcome="substantiated",
-        count=1, acknowledged_in_time=1,
-    )  # fmt: skip
+        month=timezone.localdate().replace(day=1),
+        district=tip_city.district,
+        outcome="substantiated",
+        count=1,
+        acknowledged_in_time=1,
+    )
 
     blocks = _blocks(tip_city.handler)
 
@@ -69,11 +80,15 @@ def test_only_handlers_see_the_panel_and_only_for_their_districts(
 
     for outsider in (tip_city.staff, tip_city.admin, tip_city.manager):
         assert _blocks(outsider) == []
-    other = {str(b.label): b.value for b in _blocks(tip_city.other_handler) if isinstance(b, Figure)}
+    other = {
+        str(b.label): b.value for b in _blocks(tip_city.other_handler) if isinstance(b, Figure)
+    }
     assert other["Tips received"] == "0"
 
 
-def test_the_dashboard_page_shows_the_panel_to_a_handler(tip_city: TipCity, submit: Callable[..., Any]) -> None:
+def test_the_dashboard_page_shows_the_panel_to_a_handler(
+    tip_city: TipCity, submit: Callable[..., Any]
+) -> None:
     submit()
     browser = Client()
     browser.force_login(tip_city.handler)

@@ -4,8 +4,8 @@ whistleblower: not in any table, not in the logs, not in the stored photo."""
 from __future__ import annotations
 
 import io
-import re
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from inspections.models import Hazard, HazardEvent, HazardSource
 from inspections.tips.models import Tip, TipAttachment, TipStatus
-from points.models import EarnKind, EarningRule
+from points.models import EarningRule, EarnKind
 from tests.tips.conftest import AUTHOR, CLIENT_IP, CLIENT_UA, TipCity, revealing_jpeg
 
 
@@ -78,7 +78,11 @@ def test_full_flow_leaves_no_address_user_agent_or_metadata(
     handler.post(f"/api/v1/tip-handling/tips/{tip.pk}/notes/", {"note": "内部：先查台账"})
     reply = anonymous.post(
         "/api/v1/tips/reply/",
-        {"receipt": receipt, "body": "在三号仓库。", "files": [SimpleUploadedFile("b.jpg", revealing_jpeg((320, 240)))]},
+        {
+            "receipt": receipt,
+            "body": "在三号仓库。",
+            "files": [SimpleUploadedFile("b.jpg", revealing_jpeg((320, 240)))],
+        },
         format="multipart",
     )
     assert reply.status_code == 201, reply.json()
@@ -128,11 +132,18 @@ def test_full_flow_leaves_no_address_user_agent_or_metadata(
 def test_a_document_in_a_format_that_keeps_metadata_is_refused_and_nothing_is_stored(
     tip_city: TipCity, anonymous: APIClient
 ) -> None:
-    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.7\n1 0 obj<</Author(Zhang)>>", "application/pdf")
+    pdf = SimpleUploadedFile(
+        "report.pdf", b"%PDF-1.7\n1 0 obj<</Author(Zhang)>>", "application/pdf"
+    )
 
     answer = anonymous.post(
         "/api/v1/tips/",
-        {"category": tip_city.category.code, "description": "x", "enterprise": tip_city.enterprise.pk, "files": [pdf]},
+        {
+            "category": tip_city.category.code,
+            "description": "x",
+            "enterprise": tip_city.enterprise.pk,
+            "files": [pdf],
+        },
         format="multipart",
     )
 
@@ -144,7 +155,11 @@ def test_a_document_in_a_format_that_keeps_metadata_is_refused_and_nothing_is_st
 
 
 def test_the_reward_is_an_anonymous_voucher_claimable_only_after_the_warning(
-    tip_city: TipCity, submit: Any, anonymous: APIClient, client_for: Any, rule: EarningRule,
+    tip_city: TipCity,
+    submit: Any,
+    anonymous: APIClient,
+    client_for: Any,
+    rule: EarningRule,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from inspections.tips.services import tip_acknowledge, tip_investigate, tip_substantiate
@@ -155,7 +170,9 @@ def test_the_reward_is_an_anonymous_voucher_claimable_only_after_the_warning(
     handler = tip_city.handler
     tip_acknowledge(by=handler, tip_id=result.tip.pk, version=1)
     tip_investigate(by=handler, tip_id=result.tip.pk, version=2)
-    tip_substantiate(by=handler, tip_id=result.tip.pk, version=3, hazard_description="x", is_major=False)
+    tip_substantiate(
+        by=handler, tip_id=result.tip.pk, version=3, hazard_description="x", is_major=False
+    )
 
     collected = anonymous.post("/api/v1/tips/reward/", {"receipt": result.receipt})
     again = anonymous.post("/api/v1/tips/reward/", {"receipt": result.receipt})
@@ -163,12 +180,16 @@ def test_the_reward_is_an_anonymous_voucher_claimable_only_after_the_warning(
     resident = client_for(UserFactory())
     warned = resident.post("/api/v1/tip-rewards/claim/", {"voucher": voucher})
     with django_capture_on_commit_callbacks(execute=True):
-        claimed = resident.post("/api/v1/tip-rewards/claim/", {"voucher": voucher, "confirm_link": True})
+        claimed = resident.post(
+            "/api/v1/tip-rewards/claim/", {"voucher": voucher, "confirm_link": True}
+        )
     twice = resident.post("/api/v1/tip-rewards/claim/", {"voucher": voucher, "confirm_link": True})
 
     assert collected.status_code == 201 and re.fullmatch(r"\d{4}( \d{4}){4}", voucher)
     assert again.status_code == 400
-    assert warned.status_code == 400 and "whistleblower" in warned.json()["fields"]["confirm_link"][0]
+    assert (
+        warned.status_code == 400 and "whistleblower" in warned.json()["fields"]["confirm_link"][0]
+    )
     assert claimed.status_code == 200 and twice.status_code == 400
     entry = LedgerEntry.objects.get()
     assert entry.amount == 50

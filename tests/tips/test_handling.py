@@ -52,7 +52,11 @@ def test_each_step_has_its_rule_and_the_timeline_records_it(
     tip_unsubstantiate(by=handler, tip_id=tip.pk, version=3, note="现场核查未发现")
     closed = tip_close(by=handler, tip_id=tip.pk, version=4)
 
-    assert (closed.status, closed.outcome, closed.assignee) == (TipStatus.CLOSED, "unsubstantiated", handler)
+    assert (closed.status, closed.outcome, closed.assignee) == (
+        TipStatus.CLOSED,
+        "unsubstantiated",
+        handler,
+    )
     steps = TipEvent.objects.filter(tip=tip, kind=TipEventKind.TRANSITION).order_by("id")
     assert [(e.from_status, e.to_status, e.actor_id) for e in steps] == [
         ("new", "acknowledged", handler.pk),
@@ -96,15 +100,23 @@ def test_a_tip_is_assigned_or_transferred_only_between_handlers_of_its_district(
     tip = submit().tip
 
     with pytest.raises(ValidationError):
-        tip_assign(by=tip_city.handler, tip_id=tip.pk, version=1, assignee_id=tip_city.other_handler.pk)
+        tip_assign(
+            by=tip_city.handler, tip_id=tip.pk, version=1, assignee_id=tip_city.other_handler.pk
+        )
     with pytest.raises(ValidationError):
         tip_assign(by=tip_city.handler, tip_id=tip.pk, version=1, assignee_id=tip_city.staff.pk)
-    assigned = tip_assign(by=tip_city.handler, tip_id=tip.pk, version=1, assignee_id=tip_city.second_handler.pk)
-    moved = tip_assign(by=tip_city.second_handler, tip_id=tip.pk, version=2, assignee_id=tip_city.city_handler.pk)
+    assigned = tip_assign(
+        by=tip_city.handler, tip_id=tip.pk, version=1, assignee_id=tip_city.second_handler.pk
+    )
+    moved = tip_assign(
+        by=tip_city.second_handler, tip_id=tip.pk, version=2, assignee_id=tip_city.city_handler.pk
+    )
 
     assert (assigned.assignee, moved.assignee) == (tip_city.second_handler, tip_city.city_handler)
     with pytest.raises(Http404):
-        tip_assign(by=tip_city.other_handler, tip_id=tip.pk, version=3, assignee_id=tip_city.handler.pk)
+        tip_assign(
+            by=tip_city.other_handler, tip_id=tip.pk, version=3, assignee_id=tip_city.handler.pk
+        )
 
 
 def test_revealing_the_contact_needs_a_reason_and_records_who_when_and_why(
@@ -121,7 +133,11 @@ def test_revealing_the_contact_needs_a_reason_and_records_who_when_and_why(
     assert revealed.json() == {"name": "李四", "phone": "13912345678"}
     assert "13912345678" not in str(detail) and detail["has_contact"] is True
     reveal = TipEvent.objects.get(tip=tip, kind=TipEventKind.REVEAL)
-    assert (reveal.actor, reveal.note, reveal.at is not None) == (tip_city.handler, "需当面取证", True)
+    assert (reveal.actor, reveal.note, reveal.at is not None) == (
+        tip_city.handler,
+        "需当面取证",
+        True,
+    )
     with pytest.raises(Http404):
         tip_contact_reveal(by=tip_city.other_handler, tip_id=tip.pk, reason="x")
 
@@ -170,7 +186,9 @@ def test_substantiating_a_tip_with_no_registry_enterprise_asks_for_one_of_its_di
         tip_substantiate(by=tip_city.handler, tip_id=tip.pk, version=3, hazard_description="x",
                          is_major=False, enterprise_id=tip_city.other_enterprise.pk)  # fmt: skip
 
-    assert "enterprise" in missing.value.message_dict and "enterprise" in elsewhere.value.message_dict
+    assert (
+        "enterprise" in missing.value.message_dict and "enterprise" in elsewhere.value.message_dict
+    )
     assert Tip.objects.get().status == TipStatus.INVESTIGATING and not Hazard.objects.exists()
     done = tip_substantiate(by=tip_city.handler, tip_id=tip.pk, version=3, hazard_description="x",
                             is_major=False, enterprise_id=tip_city.enterprise.pk)  # fmt: skip

@@ -71,7 +71,7 @@ def test_the_middleware_strips_address_agent_cookies_and_referrer_before_any_vie
     assert seen["meta"] == {"HTTP_ACCEPT_LANGUAGE": "zh-CN"}
     assert seen["cookies"] == {}
     assert not response.cookies
-    assert CLIENT_IP not in request.client_token  # type: ignore[attr-defined]
+    assert CLIENT_IP not in request.client_token
 
 
 def test_other_paths_keep_their_request_as_it_is() -> None:
@@ -86,11 +86,23 @@ def test_other_paths_keep_their_request_as_it_is() -> None:
 
 @pytest.mark.parametrize(
     ("path", "written"),
-    [("/tip/", "- - -"), ("/api/v1/tips/follow-up/", "- - -"), ("/api/v1/hazards/", f"{CLIENT_IP}:5555")],
+    [
+        ("/tip/", "- - -"),
+        ("/api/v1/tips/follow-up/", "- - -"),
+        ("/api/v1/hazards/", f"{CLIENT_IP}:5555"),
+    ],
 )
-def test_the_access_log_line_of_an_anonymous_path_has_no_client_address(path: str, written: str) -> None:
+def test_the_access_log_line_of_an_anonymous_path_has_no_client_address(
+    path: str, written: str
+) -> None:
     stream = io.StringIO()
-    details = {"path": path, "status": 200, "method": "GET", "client": f"{CLIENT_IP}:5555", "size": 10}
+    details = {
+        "path": path,
+        "status": 200,
+        "method": "GET",
+        "client": f"{CLIENT_IP}:5555",
+        "size": 10,
+    }
 
     PrivateAccessLog(stream)("http", "complete", details)
 
@@ -100,7 +112,13 @@ def test_the_access_log_line_of_an_anonymous_path_has_no_client_address(path: st
 
 def test_daphne_debug_lines_keep_their_text_but_lose_the_address() -> None:
     record = logging.LogRecord(
-        "daphne.http_protocol", logging.DEBUG, __file__, 1, "HTTP %s request for %s", ("GET", [CLIENT_IP, 5555]), None
+        "daphne.http_protocol",
+        logging.DEBUG,
+        __file__,
+        1,
+        "HTTP %s request for %s",
+        ("GET", [CLIENT_IP, 5555]),
+        None,
     )
 
     RedactClientAddressFilter().filter(record)

@@ -12,7 +12,13 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 from config.realtime.models import Event
 from config.realtime.tickets import ws_ticket_issue
-from inspections.tips.services import tip_acknowledge, tip_investigate, tip_reply, tip_submit, tip_substantiate
+from inspections.tips.services import (
+    tip_acknowledge,
+    tip_investigate,
+    tip_reply,
+    tip_submit,
+    tip_substantiate,
+)
 from tests.tips.conftest import TipCity
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +34,11 @@ async def _socket(user: Any) -> WebsocketCommunicator:
 
 
 def _submit(city: TipCity) -> Any:
-    return tip_submit(category_code=city.category.code, description="夜里偷排废液", enterprise_id=city.enterprise.pk)
+    return tip_submit(
+        category_code=city.category.code,
+        description="夜里偷排废液",
+        enterprise_id=city.enterprise.pk,
+    )
 
 
 async def test_a_new_tip_and_a_message_reach_only_handlers_of_its_district_and_the_city(
@@ -36,7 +46,15 @@ async def test_a_new_tip_and_a_message_reach_only_handlers_of_its_district_and_t
 ) -> None:
     listeners = {
         who: await _socket(getattr(tip_city, who))
-        for who in ("handler", "city_handler", "other_handler", "staff", "worker", "manager", "admin")
+        for who in (
+            "handler",
+            "city_handler",
+            "other_handler",
+            "staff",
+            "worker",
+            "manager",
+            "admin",
+        )
     }
 
     result = await sync_to_async(_submit)(tip_city)
@@ -65,7 +83,13 @@ async def test_the_hazard_made_from_a_tip_is_announced_with_nothing_of_the_tip(
     def substantiate() -> None:
         tip_acknowledge(by=handler, tip_id=result.tip.pk, version=1)
         tip_investigate(by=handler, tip_id=result.tip.pk, version=2)
-        tip_substantiate(by=handler, tip_id=result.tip.pk, version=3, hazard_description="废液偷排", is_major=False)
+        tip_substantiate(
+            by=handler,
+            tip_id=result.tip.pk,
+            version=3,
+            hazard_description="废液偷排",
+            is_major=False,
+        )
 
     staff = await _socket(tip_city.staff)
     await sync_to_async(substantiate)()
@@ -74,7 +98,9 @@ async def test_the_hazard_made_from_a_tip_is_announced_with_nothing_of_the_tip(
     assert announced["type"] == "hazard.reported"
     assert result.tip.number not in str(announced) and "偷排废液" not in str(announced)
     audiences = await sync_to_async(
-        lambda: sorted(Event.objects.get(type="hazard.reported").audiences.values_list("group", flat=True))
+        lambda: sorted(
+            Event.objects.get(type="hazard.reported").audiences.values_list("group", flat=True)
+        )
     )()
     assert not any(group.startswith("user.") for group in audiences)
     await staff.disconnect()

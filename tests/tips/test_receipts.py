@@ -80,7 +80,9 @@ def test_the_overall_limit_holds_whatever_the_client(
 
 def _close(tip: Tip, *, days_ago: int) -> None:
     day = timezone.localdate() - timedelta(days=days_ago)
-    Tip.objects.filter(pk=tip.pk).update(status=TipStatus.CLOSED, closed_on=day, outcome="unsubstantiated")
+    Tip.objects.filter(pk=tip.pk).update(
+        status=TipStatus.CLOSED, closed_on=day, outcome="unsubstantiated"
+    )
 
 
 def test_a_wrong_receipt_and_a_purged_tip_answer_alike(
@@ -115,15 +117,24 @@ def test_submitting_needs_no_account_and_answers_with_the_receipt_once(
 ) -> None:
     answer = anonymous.post(
         "/api/v1/tips/",
-        {"category": tip_city.category.code, "description": "无证动火作业", "enterprise_name": "某加工厂",
-         "enterprise_address": "河西大街 8 号", "district": tip_city.district.pk},
-    )  # fmt: skip
+        {
+            "category": tip_city.category.code,
+            "description": "无证动火作业",
+            "enterprise_name": "某加工厂",
+            "enterprise_address": "河西大街 8 号",
+            "district": tip_city.district.pk,
+        },
+    )
 
     assert answer.status_code == 201
     body = answer.json()
     assert set(body) == {"receipt", "status", "received_on"}
     tip = Tip.objects.get()
-    assert (tip.district, tip.enterprise, tip.enterprise_name) == (tip_city.district, None, "某加工厂")
+    assert (tip.district, tip.enterprise, tip.enterprise_name) == (
+        tip_city.district,
+        None,
+        "某加工厂",
+    )
     follow = anonymous.post("/api/v1/tips/follow-up/", {"receipt": body["receipt"]}).json()
     assert "receipt" not in follow
 

@@ -21,7 +21,9 @@ from tests.tips.conftest import TipCity, revealing_jpeg
 
 
 def _received(tip: Tip, days_ago: int) -> Tip:
-    Tip.objects.filter(pk=tip.pk).update(received_on=timezone.localdate() - timedelta(days=days_ago))
+    Tip.objects.filter(pk=tip.pk).update(
+        received_on=timezone.localdate() - timedelta(days=days_ago)
+    )
     return Tip.objects.get(pk=tip.pk)
 
 
@@ -55,7 +57,9 @@ def test_an_unacknowledged_tip_is_announced_from_the_day_before_its_deadline_onc
     ]  # fmt: skip
 
 
-def test_reminders_stop_once_the_tip_is_closed(tip_city: TipCity, submit: Callable[..., Any]) -> None:
+def test_reminders_stop_once_the_tip_is_closed(
+    tip_city: TipCity, submit: Callable[..., Any]
+) -> None:
     tip = _received(submit().tip, 88)
     Tip.objects.filter(pk=tip.pk).update(status=TipStatus.CLOSED, closed_on=timezone.localdate())
 
@@ -109,7 +113,10 @@ def test_the_purge_removes_old_closed_tips_and_their_files_and_keeps_the_figures
     assert set(Tip.objects.values_list("pk", flat=True)) == {kept.pk, open_tip.pk}
     assert not default_storage.exists(name)
     assert not TipAttachment.objects.filter(tip_id=old.pk).exists()
-    assert list(TipFigure.objects.values("month", "district", "outcome", "count", "acknowledged_in_time")) == [
+    figures = TipFigure.objects.values(
+        "month", "district", "outcome", "count", "acknowledged_in_time"
+    )
+    assert list(figures) == [
         {"month": old.received_on.replace(day=1), "district": tip_city.district.pk,
          "outcome": "unsubstantiated", "count": 1, "acknowledged_in_time": 1},
     ]  # fmt: skip

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from rest_framework.test import APIClient
 
 from inspections.tips.models import TipAccess, TipAttachment

@@ -11,7 +11,12 @@ import pytest
 from django.db import connection
 
 from inspections.tips.models import Tip, TipAttachment, TipStatus
-from inspections.tips.services import tip_acknowledge, tip_investigate, tip_message_send, tip_substantiate
+from inspections.tips.services import (
+    tip_acknowledge,
+    tip_investigate,
+    tip_message_send,
+    tip_substantiate,
+)
 from tests.tips.conftest import AUTHOR, revealing_jpeg
 from tests.tips_browser.conftest import SCREENSHOTS, Served
 
@@ -56,7 +61,9 @@ def test_the_whole_flow_leaves_nothing_in_the_browser_and_asks_no_other_site(
     page.fill("#enterprise-search", "宏达")
     page.click("#enterprise-results button")
     page.fill("#description", "仓库里堆着没有登记的危化品，消防通道被堵。")
-    page.set_input_files("#files", {"name": "IMG_张伟.jpg", "mimeType": "image/jpeg", "buffer": revealing_jpeg()})
+    page.set_input_files(
+        "#files", {"name": "IMG_张伟.jpg", "mimeType": "image/jpeg", "buffer": revealing_jpeg()}
+    )
     page.screenshot(path=str(SCREENSHOTS / "tip-form-360.png"), full_page=True)
     page.click("#submit-button")
     page.wait_for_selector("#receipt-box:not([hidden])")
@@ -78,7 +85,13 @@ def test_the_whole_flow_leaves_nothing_in_the_browser_and_asks_no_other_site(
 
     # Substantiated: the whistleblower sees the outcome.
     tip_investigate(by=tip_city.handler, tip_id=tip.pk, version=2)
-    tip_substantiate(by=tip_city.handler, tip_id=tip.pk, version=3, hazard_description="危化品超量", is_major=True)
+    tip_substantiate(
+        by=tip_city.handler,
+        tip_id=tip.pk,
+        version=3,
+        hazard_description="危化品超量",
+        is_major=True,
+    )
     _follow_up(page, receipt)
     assert page.text_content("#tip-status") == "经查属实"
     page.click("#reward-collect")
@@ -91,7 +104,11 @@ def test_the_whole_flow_leaves_nothing_in_the_browser_and_asks_no_other_site(
     assert page.evaluate(STORAGE_CHECK) == {
         "cookie": "", "local": 0, "session": 0, "indexed": 0, "workers": 0, "caches": 0,
     }  # fmt: skip
-    origins = {f"{urlsplit(r.url).scheme}://{urlsplit(r.url).netloc}" for r in requests if not r.url.startswith("data:")}
+    origins = {
+        f"{urlsplit(r.url).scheme}://{urlsplit(r.url).netloc}"
+        for r in requests
+        if not r.url.startswith("data:")
+    }
     assert origins == {tip_server.url}
 
     # The browser re-encoded the photo: no metadata even left the phone.

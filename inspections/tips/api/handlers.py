@@ -8,7 +8,7 @@ existence is itself a secret); a handler gets 404 for other districts' tips.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.pagination import CursorPagination
+from grids.models import User
 from grids.selectors import user_is_tip_handler
 from inspections.tips import services
 from inspections.tips.models import Tip, TipStatus
@@ -38,9 +39,15 @@ class HandlerApi(APIView):
     permission_classes = [permissions.IsAuthenticated, IsTipHandler]
     extra_error_codes = [404]
 
+    def handler(self, request: Request) -> User:
+        """The signed-in tip handler (IsTipHandler let nobody else this far)."""
+        return cast(User, request.user)
+
 
 class TipPagination(CursorPagination):
-    ordering = ("-received_on", "-id")
+    """Newest first (ids grow with the day received)."""
+
+    ordering = "-id"
 
 
 class TipSummarySerializer(serializers.Serializer):
@@ -117,7 +124,7 @@ class TipListApi(HandlerApi):
         statuses = [s for s in request.query_params.getlist("status") if s in TipStatus.values]
         paginator = TipPagination()
         page = paginator.paginate_queryset(
-            tip_list(user=request.user, status=statuses), request, self
+            tip_list(user=self.handler(request), status=statuses), request, self
         )
         return paginator.get_paginated_response(TipSummarySerializer(page, many=True).data)
 
@@ -127,7 +134,9 @@ class TipDetailApi(HandlerApi):
 
     @extend_schema(responses=TipDetailSerializer, tags=["tip handling"])
     def get(self, request: Request, pk: int) -> Response:
-        return Response(TipDetailSerializer(services.tip_open(by=request.user, tip_id=pk)).data)
+        return Response(
+            TipDetailSerializer(services.tip_open(by=self.handler(request), tip_id=pk)).data
+        )
 
 
 class VersionSerializer(serializers.Serializer):
@@ -146,75 +155,68 @@ class SubstantiateSerializer(VersionSerializer):
     category = serializers.CharField(required=False, allow_blank=True, source="category_code")
 
 
-def _step_view(
-    name: str, service: Callable[..., Tip], input_serializer: type[serializers.Serializer], doc: str
-) -> type[HandlerApi]:
-    class TipStepApi(HandlerApi):
-        extra_error_codes = [404, 409]
+class TipStepApi(HandlerApi):
+    """One step of the lifecycle; each subclass names its service and its input."""
 
-        @extend_schema(
-            request=input_serializer,
-            responses=TipSummarySerializer,
-            tags=["tip handling"],
-            summary=doc,
-            operation_id=f"tip_{name}",
-        )
-        def post(self, request: Request, pk: int) -> Response:
-            data = input_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            tip = service(by=request.user, tip_id=pk, **data.validated_data)
-            return Response(TipSummarySerializer(tip).data)
+    extra_error_codes = [404, 409]
 
-    TipStepApi.__name__ = TipStepApi.__qualname__ = f"Tip{name.title()}Api"
-    TipStepApi.__doc__ = doc
-    return TipStepApi
+    def step(
+        self,
+        request: Request,
+        pk: int,
+        service: Callable[..., Tip],
+        inputs: type[serializers.Serializer],
+    ) -> Response:
+        data = inputs(data=request.data)
+        data.is_valid(raise_exception=True)
+        tip = service(by=self.handler(request), tip_id=pk, **data.validated_data)
+        return Response(TipSummarySerializer(tip).data)
 
 
-class TipAcknowledgeApi(
-    _step_view(
-        "acknowledge",
-        services.tip_acknowledge,
-        VersionSerializer,
-        "Acknowledge receipt (within 7 days).",
+def _step_schema(inputs: type[serializers.Serializer], summary: str) -> Any:
+    return extend_schema(
+        request=inputs, responses=TipSummarySerializer, tags=["tip handling"], summary=summary
     )
-):
+
+
+class TipAcknowledgeApi(TipStepApi):
     """Acknowledge receipt (within 7 days)."""
 
+    @_step_schema(VersionSerializer, "Acknowledge receipt (within 7 days).")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.step(request, pk, services.tip_acknowledge, VersionSerializer)
 
-class TipInvestigateApi(
-    _step_view(
-        "investigate", services.tip_investigate, VersionSerializer, "Start the investigation."
-    )
-):
+
+class TipInvestigateApi(TipStepApi):
     """Start the investigation."""
 
-
-class TipSubstantiateApi(
-    _step_view(
-        "substantiate",
-        services.tip_substantiate,
-        SubstantiateSerializer,
-        "Substantiated: makes a hazard with nothing identifying.",
-    )
-):
-    """Substantiated: makes a hazard with nothing identifying."""
+    @_step_schema(VersionSerializer, "Start the investigation.")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.step(request, pk, services.tip_investigate, VersionSerializer)
 
 
-class TipUnsubstantiateApi(
-    _step_view(
-        "unsubstantiate",
-        services.tip_unsubstantiate,
-        UnsubstantiateSerializer,
-        "Not substantiated, with the reason.",
-    )
-):
-    """Not substantiated, with the reason."""
+class TipSubstantiateApi(TipStepApi):
+    """Substantiated: makes a hazard carrying only what the handler writes for it."""
+
+    @_step_schema(SubstantiateSerializer, "Substantiated: makes a hazard with nothing identifying.")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.step(request, pk, services.tip_substantiate, SubstantiateSerializer)
 
 
-class TipCloseApi(
-    _step_view("close", services.tip_close, VersionSerializer, "Close the tip (after an outcome).")
-):
-    """Close the tip (after an outcome)."""
+class TipUnsubstantiateApi(TipStepApi):
+    """Not substantiated, with the reason (kept for handlers)."""
+
+    @_step_schema(UnsubstantiateSerializer, "Not substantiated, with the reason.")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.step(request, pk, services.tip_unsubstantiate, UnsubstantiateSerializer)
+
+
+class TipCloseApi(TipStepApi):
+    """Close the tip (after an outcome); the receipt works 90 more days."""
+
+    @_step_schema(VersionSerializer, "Close the tip (after an outcome).")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.step(request, pk, services.tip_close, VersionSerializer)
 
 
 class TipAssignApi(HandlerApi):
@@ -230,7 +232,7 @@ class TipAssignApi(HandlerApi):
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        tip = services.tip_assign(by=request.user, tip_id=pk, **data.validated_data)
+        tip = services.tip_assign(by=self.handler(request), tip_id=pk, **data.validated_data)
         return Response(TipSummarySerializer(tip).data)
 
 
@@ -246,7 +248,7 @@ class TipNoteApi(HandlerApi):
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        event = services.tip_note_add(by=request.user, tip_id=pk, **data.validated_data)
+        event = services.tip_note_add(by=self.handler(request), tip_id=pk, **data.validated_data)
         return Response(TipEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
@@ -262,7 +264,9 @@ class TipMessageApi(HandlerApi):
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.tip_message_send(by=request.user, tip_id=pk, **data.validated_data)
+        message = services.tip_message_send(
+            by=self.handler(request), tip_id=pk, **data.validated_data
+        )
         return Response(TipMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
@@ -280,7 +284,9 @@ class TipRevealApi(HandlerApi):
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        contact = services.tip_contact_reveal(by=request.user, tip_id=pk, **data.validated_data)
+        contact = services.tip_contact_reveal(
+            by=self.handler(request), tip_id=pk, **data.validated_data
+        )
         return Response(self.OutputSerializer(contact).data)
 
 
@@ -293,7 +299,7 @@ class TipAttachmentApi(HandlerApi):
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         attachment = tip_attachment_get(user=request.user, attachment_id=pk)
-        services.tip_attachment_opened(by=request.user, attachment=attachment)
+        services.tip_attachment_opened(by=self.handler(request), attachment=attachment)
         content_type = "image/jpeg" if attachment.kind == "photo" else "text/plain; charset=utf-8"
         response = FileResponse(attachment.file.open("rb"), content_type=content_type)
         response["Cache-Control"] = "no-store"
@@ -323,7 +329,7 @@ class TipRewardClaimApi(APIView):
         return Response(self.OutputSerializer(voucher).data)
 
 
-STEP_VIEWS = {
+STEP_VIEWS: dict[str, type[TipStepApi]] = {
     "acknowledge": TipAcknowledgeApi,
     "investigate": TipInvestigateApi,
     "substantiate": TipSubstantiateApi,

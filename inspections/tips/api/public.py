@@ -234,7 +234,9 @@ class TipRewardCollectApi(PublicApi):
         tags=["whistleblower"],
         auth=[],
         examples=[
-            OpenApiExample("voucher", value={"voucher": "1234 5678 9012 3456 7890"}, response_only=True)
+            OpenApiExample(
+                "voucher", value={"voucher": "1234 5678 9012 3456 7890"}, response_only=True
+            )
         ],
     )
     def post(self, request: Request) -> Response:

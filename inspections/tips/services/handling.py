@@ -169,7 +169,11 @@ def tip_substantiate(
 def _enterprise(tip: Tip, enterprise_id: int | None) -> Enterprise:
     if enterprise_id is None and tip.enterprise is not None:
         return tip.enterprise
-    enterprise = Enterprise.objects.select_related("community").filter(pk=enterprise_id).first()
+    enterprise = (
+        Enterprise.objects.select_related("community").filter(pk=enterprise_id).first()
+        if enterprise_id is not None
+        else None
+    )
     if enterprise is None:
         raise ValidationError(
             {

@@ -93,7 +93,8 @@ def _purge_notices(today: date) -> int:
             if Tip.objects.filter(pk=tip.pk, purge_notice_on__isnull=True).update(
                 purge_notice_on=today
             ):
-                purge_on = tip.closed_on + timedelta(days=settings.TIPS_RETENTION_DAYS)  # type: ignore[operator]
+                assert tip.closed_on is not None  # a closed tip has its day (a constraint)
+                purge_on = tip.closed_on + timedelta(days=settings.TIPS_RETENTION_DAYS)
                 tip_publish(
                     type=TIP_OVERDUE,
                     tip=tip,
@@ -133,9 +134,14 @@ def tip_purge(*, tip_id: int, today: date | None = None) -> int:
         _count(tip)
         files = [attachment.file.name for attachment in tip.attachments.all()]
         tip.delete()
-        storage = TipAttachment._meta.get_field("file").storage  # type: ignore[attr-defined]
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        transaction.on_commit(lambda: _delete_files(files))
     return 1
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = TipAttachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
 
 
 def _count(tip: Tip) -> None:
