@@ -139,16 +139,16 @@ class TipDetailApi(HandlerApi):
         )
 
 
-class VersionSerializer(serializers.Serializer):
+class TipVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class UnsubstantiateSerializer(VersionSerializer):
+class TipUnsubstantiateSerializer(TipVersionSerializer):
     note = serializers.CharField(max_length=2000)
 
 
-class SubstantiateSerializer(VersionSerializer):
+class TipSubstantiateSerializer(TipVersionSerializer):
     hazard_description = serializers.CharField(max_length=2000)
     is_major = serializers.BooleanField(default=False)
     enterprise = serializers.IntegerField(required=False, allow_null=True, source="enterprise_id")
@@ -182,41 +182,43 @@ def _step_schema(inputs: type[serializers.Serializer], summary: str) -> Any:
 class TipAcknowledgeApi(TipStepApi):
     """Acknowledge receipt (within 7 days)."""
 
-    @_step_schema(VersionSerializer, "Acknowledge receipt (within 7 days).")
+    @_step_schema(TipVersionSerializer, "Acknowledge receipt (within 7 days).")
     def post(self, request: Request, pk: int) -> Response:
-        return self.step(request, pk, services.tip_acknowledge, VersionSerializer)
+        return self.step(request, pk, services.tip_acknowledge, TipVersionSerializer)
 
 
 class TipInvestigateApi(TipStepApi):
     """Start the investigation."""
 
-    @_step_schema(VersionSerializer, "Start the investigation.")
+    @_step_schema(TipVersionSerializer, "Start the investigation.")
     def post(self, request: Request, pk: int) -> Response:
-        return self.step(request, pk, services.tip_investigate, VersionSerializer)
+        return self.step(request, pk, services.tip_investigate, TipVersionSerializer)
 
 
 class TipSubstantiateApi(TipStepApi):
     """Substantiated: makes a hazard carrying only what the handler writes for it."""
 
-    @_step_schema(SubstantiateSerializer, "Substantiated: makes a hazard with nothing identifying.")
+    @_step_schema(
+        TipSubstantiateSerializer, "Substantiated: makes a hazard with nothing identifying."
+    )
     def post(self, request: Request, pk: int) -> Response:
-        return self.step(request, pk, services.tip_substantiate, SubstantiateSerializer)
+        return self.step(request, pk, services.tip_substantiate, TipSubstantiateSerializer)
 
 
 class TipUnsubstantiateApi(TipStepApi):
     """Not substantiated, with the reason (kept for handlers)."""
 
-    @_step_schema(UnsubstantiateSerializer, "Not substantiated, with the reason.")
+    @_step_schema(TipUnsubstantiateSerializer, "Not substantiated, with the reason.")
     def post(self, request: Request, pk: int) -> Response:
-        return self.step(request, pk, services.tip_unsubstantiate, UnsubstantiateSerializer)
+        return self.step(request, pk, services.tip_unsubstantiate, TipUnsubstantiateSerializer)
 
 
 class TipCloseApi(TipStepApi):
     """Close the tip (after an outcome); the receipt works 90 more days."""
 
-    @_step_schema(VersionSerializer, "Close the tip (after an outcome).")
+    @_step_schema(TipVersionSerializer, "Close the tip (after an outcome).")
     def post(self, request: Request, pk: int) -> Response:
-        return self.step(request, pk, services.tip_close, VersionSerializer)
+        return self.step(request, pk, services.tip_close, TipVersionSerializer)
 
 
 class TipAssignApi(HandlerApi):

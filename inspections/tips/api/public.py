@@ -37,7 +37,7 @@ class PublicApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
 
-class FollowUpSerializer(serializers.Serializer):
+class TipFollowUpSerializer(serializers.Serializer):
     """What the whistleblower reads: status, deadlines, the two-way messages."""
 
     class MessageSerializer(serializers.Serializer):
@@ -173,7 +173,7 @@ class TipSubmitApi(PublicApi):
         return Response(self.OutputSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-class ReceiptSerializer(serializers.Serializer):
+class TipReceiptSerializer(serializers.Serializer):
     receipt = serializers.CharField(max_length=64)
 
 
@@ -181,17 +181,17 @@ class TipFollowUpApi(PublicApi):
     """Read the tip with its receipt: status, deadlines and the handlers' messages."""
 
     @extend_schema(
-        request=ReceiptSerializer,
-        responses={200: FollowUpSerializer},
+        request=TipReceiptSerializer,
+        responses={200: TipFollowUpSerializer},
         tags=["whistleblower"],
         auth=[],
         examples=[OpenApiExample("receipt", value={"receipt": RECEIPT_EXAMPLE}, request_only=True)],
     )
     def post(self, request: Request) -> Response:
-        data = ReceiptSerializer(data=request.data)
+        data = TipReceiptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tip = tip_for_receipt(receipt=data.validated_data["receipt"])
-        return Response(FollowUpSerializer(tip).data)
+        return Response(TipFollowUpSerializer(tip).data)
 
     extra_error_codes = [404]
 
@@ -199,7 +199,7 @@ class TipFollowUpApi(PublicApi):
 class TipReplyApi(PublicApi):
     """Answer the handlers and/or add evidence (photos, plain text) with the receipt."""
 
-    class InputSerializer(ReceiptSerializer):
+    class InputSerializer(TipReceiptSerializer):
         body = serializers.CharField(max_length=5000, required=False, allow_blank=True)
         files = serializers.ListField(child=serializers.FileField(), required=False)
 
@@ -207,7 +207,7 @@ class TipReplyApi(PublicApi):
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer, "application/json": InputSerializer},
-        responses={201: FollowUpSerializer},
+        responses={201: TipFollowUpSerializer},
         tags=["whistleblower"],
         auth=[],
     )
@@ -217,7 +217,7 @@ class TipReplyApi(PublicApi):
         tip = tip_for_receipt(receipt=data.validated_data["receipt"])
         services.tip_reply(tip=tip, body=data.validated_data.get("body", ""), files=_files(request))
         tip = tip_for_receipt(receipt=data.validated_data["receipt"])
-        return Response(FollowUpSerializer(tip).data, status=status.HTTP_201_CREATED)
+        return Response(TipFollowUpSerializer(tip).data, status=status.HTTP_201_CREATED)
 
 
 class TipRewardCollectApi(PublicApi):
@@ -229,7 +229,7 @@ class TipRewardCollectApi(PublicApi):
     extra_error_codes = [404]
 
     @extend_schema(
-        request=ReceiptSerializer,
+        request=TipReceiptSerializer,
         responses={201: OutputSerializer},
         tags=["whistleblower"],
         auth=[],
@@ -240,7 +240,7 @@ class TipRewardCollectApi(PublicApi):
         ],
     )
     def post(self, request: Request) -> Response:
-        data = ReceiptSerializer(data=request.data)
+        data = TipReceiptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tip = tip_for_receipt(receipt=data.validated_data["receipt"])
         code = services.tip_reward_collect(tip=tip)
