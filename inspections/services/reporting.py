@@ -77,6 +77,9 @@ def hazard_report(
 
     ``anonymous`` (a hazard made from a whistleblower's tip): no reporter is recorded, and
     ``user`` (the tip handler) is the only actor on the timeline."""
+    if source == HazardSource.WHISTLEBLOWER and not anonymous:
+        # Only the tips app files these, and never with a reporter (inspections.tips).
+        raise ValueError("a whistleblower's hazard is filed anonymously or not at all")
     category = Category.objects.filter(code=category_code, is_active=True).first()
     if category is None:
         raise ValidationError({"category": _("There is no such category.")}, code="unknown")

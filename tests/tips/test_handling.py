@@ -231,3 +231,15 @@ def test_a_closed_tip_takes_no_more_replies(
 
     assert answer.status_code == 400
     assert answer.json()["code"] == "closed"
+
+
+def test_no_hazard_can_be_filed_as_a_whistleblowers_with_a_reporter(tip_city: TipCity) -> None:
+    from inspections.services import hazard_report
+
+    with pytest.raises(ValueError):
+        hazard_report(
+            user=tip_city.staff, category_code=tip_city.category.code, description="x",
+            lat=tip_city.enterprise.lat, lng=tip_city.enterprise.lng, source=HazardSource.WHISTLEBLOWER,
+        )  # fmt: skip
+
+    assert not Hazard.objects.exists()
