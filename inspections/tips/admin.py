@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from config.api.errors import Conflict, DomainError
 from grids.models import User
 from grids.selectors import user_is_tip_handler
 from inspections.tips.models import Tip, TipAccess, TipFigure
 from inspections.tips.selectors import tip_scope
+from inspections.tips.services import tip_acknowledge, tip_investigate
 
 
 class HandlersOnlyAdmin(admin.ModelAdmin):
@@ -50,6 +53,26 @@ class TipAdmin(HandlersOnlyAdmin):
     list_select_related = ["district", "category", "enterprise", "assignee"]
     exclude = ["receipt_hash", "contact_name", "contact_phone", "description"]
     readonly_fields = ["what_happened", "timeline", "messages_list"]
+    actions = ["acknowledge", "investigate"]
+
+    def _step(self, request: HttpRequest, queryset: QuerySet[Tip], service: Any) -> None:
+        """The API's services, tip by tip: the same rules, and each refusal reported."""
+        for tip in queryset.order_by("pk"):
+            try:
+                service(by=cast(User, request.user), tip_id=tip.pk, version=tip.version)
+            except (Conflict, DomainError, ValidationError) as error:
+                detail = getattr(error, "detail", None) or " ".join(getattr(error, "messages", []))
+                self.message_user(request, f"{tip.number}: {detail}", messages.ERROR)
+            else:
+                self.message_user(request, f"{tip.number}: {_('done')}", messages.SUCCESS)
+
+    @admin.action(description=_("Acknowledge the selected tips"))
+    def acknowledge(self, request: HttpRequest, queryset: QuerySet[Tip]) -> None:
+        self._step(request, queryset, tip_acknowledge)
+
+    @admin.action(description=_("Start investigating the selected tips"))
+    def investigate(self, request: HttpRequest, queryset: QuerySet[Tip]) -> None:
+        self._step(request, queryset, tip_investigate)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tip]:
         return super().get_queryset(request).filter(tip_scope(request.user))

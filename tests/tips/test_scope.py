@@ -141,3 +141,20 @@ def test_a_handler_reads_the_tip_in_the_admin_and_the_opening_is_recorded(
     assert page.status_code == 200 and "危化品" in page.content.decode()
     assert tip_with_file.number not in other.get("/admin/tips/tip/").content.decode()
     assert list(TipAccess.objects.values_list("user", "what")) == [(tip_city.handler.pk, "admin")]
+
+
+def test_the_admins_steps_call_the_same_services_with_the_same_rules(
+    tip_city: TipCity, submit: Callable[..., Any]
+) -> None:
+    new = submit().tip
+    browser = Client()
+    browser.force_login(tip_city.handler)
+    act = {"action": "investigate", "_selected_action": [new.pk]}
+
+    refused = browser.post("/admin/tips/tip/", act, follow=True)
+    browser.post("/admin/tips/tip/", {**act, "action": "acknowledge"}, follow=True)
+    done = browser.post("/admin/tips/tip/", act, follow=True)
+
+    assert "cannot take this step" in refused.content.decode()
+    assert new.__class__.objects.get().status == "investigating"
+    assert f"{new.number}: done" in done.content.decode()
