@@ -45,8 +45,8 @@ class HandlersOnlyAdmin(admin.ModelAdmin):
 @admin.register(Tip)
 class TipAdmin(HandlersOnlyAdmin):
     list_display = [
-        "number", "status", "district", "category", "enterprise_label", "received_on",
-        "acknowledge_due_on", "feedback_due_on", "assignee",
+        "number", "status", "district", "enterprise_label", "received_on", "acknowledge_by",
+        "feedback_by", "assignee",
     ]  # fmt: skip
     list_filter = ["status", "outcome", "district"]
     search_fields = ["number"]
@@ -86,6 +86,14 @@ class TipAdmin(HandlersOnlyAdmin):
     @admin.display(description=_("enterprise or site"))
     def enterprise_label(self, tip: Tip) -> str:
         return tip.enterprise_label
+
+    @admin.display(description=_("acknowledge by"))
+    def acknowledge_by(self, tip: Tip) -> Any:
+        return tip.acknowledge_due_on
+
+    @admin.display(description=_("outcome due by"))
+    def feedback_by(self, tip: Tip) -> Any:
+        return tip.feedback_due_on
 
     @admin.display(description=_("what happened"))
     def what_happened(self, tip: Tip) -> str:

@@ -93,13 +93,13 @@ def tips_blocks(filters: DashboardFilters) -> list[Block]:
         ),
         Table(
             title=_("Tips by status"),
-            columns=[_("status"), _("tips")],
+            columns=[_("status"), _("number of tips")],
             rows=[[label, by_status.get(value, 0)] for value, label in TipStatus.choices],
             numeric={1},
         ),
         Table(
             title=_("Tips per enterprise"),
-            columns=[_("enterprise or site"), _("tips"), _("substantiated")],
+            columns=[_("enterprise or site"), _("number of tips"), _("substantiated")],
             rows=_per_enterprise(tips),
             numeric={1, 2},
         ),

@@ -123,3 +123,32 @@ def test_the_whole_flow_leaves_nothing_in_the_browser_and_asks_no_other_site(
     tip_lines = [line for line in tip_server.access_log.getvalue().splitlines() if "/tip" in line]
     assert tip_lines and all(line.startswith("- - - [") for line in tip_lines)
     assert "127.0.0.1" not in "\n".join(tip_lines)
+
+
+def test_a_handler_reads_tips_in_the_admin_at_1366x768(
+    tip_server: Served, browser: Any, tip_city: Any
+) -> None:
+    from inspections.tips.services import tip_submit
+    from tests.factories import TEST_PASSWORD
+
+    tip = tip_submit(
+        category_code=tip_city.category.code,
+        description="夜班时仓库堆放大量未登记的危化品，消防通道被货物堵死。",
+        enterprise_id=tip_city.enterprise.pk,
+    ).tip
+    tip_message_send(by=tip_city.handler, tip_id=tip.pk, body="收到，正在核实。")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{tip_server.url}/admin/login/?next=/admin/tips/tip/")
+    page.fill("#id_username", tip_city.handler.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#result_list")
+    page.screenshot(path=str(SCREENSHOTS / "tip-admin-list-1366.png"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.click(f"text={tip.number}")
+    page.wait_for_selector("text=收到，正在核实。")
+    page.screenshot(path=str(SCREENSHOTS / "tip-admin-page-1366.png"), full_page=True)
+    context.close()
+
+    assert width <= 1366
