@@ -238,8 +238,12 @@ def test_no_hazard_can_be_filed_as_a_whistleblowers_with_a_reporter(tip_city: Ti
 
     with pytest.raises(ValueError):
         hazard_report(
-            user=tip_city.staff, category_code=tip_city.category.code, description="x",
-            lat=tip_city.enterprise.lat, lng=tip_city.enterprise.lng, source=HazardSource.WHISTLEBLOWER,
-        )  # fmt: skip
+            user=tip_city.staff,
+            category_code=tip_city.category.code,
+            description="x",
+            lat=tip_city.enterprise.lat,
+            lng=tip_city.enterprise.lng,
+            source=HazardSource.WHISTLEBLOWER,
+        )
 
     assert not Hazard.objects.exists()
