@@ -128,3 +128,11 @@ def test_daphne_debug_lines_keep_their_text_but_lose_the_address() -> None:
 
 def test_the_tip_page_is_reversed_where_the_contract_says(db: None) -> None:
     assert reverse("tip-page") == "/tip/"
+
+
+def test_the_server_command_runs_daphne_with_the_private_access_log() -> None:
+    import daphne.cli
+
+    import config.serve  # noqa: F401 - installs the access log
+
+    assert daphne.cli.AccessLogGenerator is PrivateAccessLog
