@@ -17,6 +17,7 @@ from inspections.tips.services import (
     tip_message_send,
     tip_substantiate,
 )
+from tests.fieldapp.factories import in_thread
 from tests.tips.conftest import AUTHOR, revealing_jpeg
 from tests.tips_browser.conftest import SCREENSHOTS, Served
 
@@ -43,7 +44,8 @@ def _dump() -> str:
 
 def _follow_up(page: Any, receipt: str) -> None:
     page.fill("#receipt-input", receipt)
-    page.click("#follow-form button[type=submit]")
+    with page.expect_response("**/api/v1/tips/follow-up/"):
+        page.click("#follow-form button[type=submit]")
     page.wait_for_selector("#tip-view:not([hidden])")
 
 
@@ -74,8 +76,9 @@ def test_the_whole_flow_leaves_nothing_in_the_browser_and_asks_no_other_site(
 
     # The handler acknowledges and writes; the whistleblower reads and answers.
     tip = Tip.objects.get()
-    tip_acknowledge(by=tip_city.handler, tip_id=tip.pk, version=1)
-    tip_message_send(by=tip_city.handler, tip_id=tip.pk, body="收到，请说明是哪个仓库。")
+    handler = tip_city.handler
+    in_thread(tip_acknowledge, by=handler, tip_id=tip.pk, version=1)
+    in_thread(tip_message_send, by=handler, tip_id=tip.pk, body="收到，请说明是哪个仓库。")
     _follow_up(page, receipt)
     assert page.text_content("#tip-status") == "已确认受理"
     assert "请说明是哪个仓库" in (page.text_content("#messages") or "")
@@ -131,12 +134,13 @@ def test_a_handler_reads_tips_in_the_admin_at_1366x768(
     from inspections.tips.services import tip_submit
     from tests.factories import TEST_PASSWORD
 
-    tip = tip_submit(
+    tip = in_thread(
+        tip_submit,
         category_code=tip_city.category.code,
         description="夜班时仓库堆放大量未登记的危化品，消防通道被货物堵死。",
         enterprise_id=tip_city.enterprise.pk,
     ).tip
-    tip_message_send(by=tip_city.handler, tip_id=tip.pk, body="收到，正在核实。")
+    in_thread(tip_message_send, by=tip_city.handler, tip_id=tip.pk, body="收到，正在核实。")
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.goto(f"{tip_server.url}/admin/login/?next=/admin/tips/tip/")
