@@ -33,9 +33,10 @@ run: $(VENV)/.base
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(PY) manage.py demo_city --if-empty
 	@# The task runner (dispatch ring timers) runs beside Daphne and stops when it stops.
+	@# config.serve is Daphne with an access log that omits the whistleblower's address.
 	$(RUN_ENV) $(PY) manage.py worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	  $(RUN_ENV) $(VENV)/bin/daphne -e $(DAPHNE_ENDPOINT) $(DAPHNE_FLAGS) config.asgi:application
+	  $(RUN_ENV) $(PY) -m config.serve -e $(DAPHNE_ENDPOINT) $(DAPHNE_FLAGS) config.asgi:application
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -54,13 +55,14 @@ browser:
 	      chromium fonts-wqy-microhei zbar-tools >/dev/null; \
 	  else echo "Chromium, a CJK font or zbar-tools missing and not root: browser tests may fail"; fi; }
 
-# The browser tests (field app, staff workbench) run in processes of their own:
+# The browser tests (field app, staff workbench, whistleblower page) run in processes of their own:
 # Playwright's sync API keeps an event loop on the main thread, which the async
 # (websocket) tests cannot share, and one Playwright per process.
 test: lint browser
-	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} --ignore=tests/fieldapp --ignore=tests/workbench $(PYTEST_ARGS)
+	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} --ignore=tests/fieldapp --ignore=tests/workbench --ignore=tests/tips_browser $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/fieldapp $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/workbench $(PYTEST_ARGS)
+	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/tips_browser $(PYTEST_ARGS)
 
 # Known vulnerabilities in every pinned dependency, from PyPI's advisory data (its JSON
 # API). --strict: a dependency that could not be looked up fails the audit, never passes it.

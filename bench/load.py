@@ -256,6 +256,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "load-run-only-" + "x" * 40,
+        "SAFEGRID_TIPS_RECEIPT_KEY": "load-run-only-" + "r" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_LOG_LEVEL": "WARNING",

@@ -149,8 +149,10 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 
 def _encode(image: Image.Image, *, quality: int) -> bytes:
     # A fresh JPEG with no exif, icc_profile or comment: every piece of metadata is gone.
+    # Pillow copies the source's JPEG comment (image.info) into the new file unless told
+    # otherwise, so the empty comment is explicit.
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=quality, optimize=False)
+    image.save(buffer, format="JPEG", quality=quality, optimize=False, comment=b"")
     return buffer.getvalue()
 
 

@@ -77,12 +77,15 @@ INSTALLED_APPS = [
     "grids",
     "inspections",
     "inspections.open311",
+    "inspections.tips",
     "points",
     "volunteers",
     "dispatch",
 ]
 
 MIDDLEWARE = [
+    # First: nothing below it may see who visits an anonymous path (config/privacy.py).
+    "config.privacy.AnonymousPathsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -349,9 +352,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_client_address": {"()": "config.privacy.RedactClientAddressFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_client_address"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # At DEBUG Pillow logs every EXIF tag it parses, author and GPS included: photo
+        # metadata we strip must not reach the logs either.
+        "PIL": {"level": "WARNING"},
+    },
 }
 
 # --- Safety points (points app) ---------------------------------------------------------
@@ -394,3 +409,24 @@ DISPATCH_RING_SECONDS = env_int("SAFEGRID_DISPATCH_RING_SECONDS", 60)
 DISPATCH_OFFERS_PER_PERSON = env_int("SAFEGRID_DISPATCH_OFFERS_PER_PERSON", 3)
 # Alerts one volunteer may receive per day (local time), drills included.
 DISPATCH_DAILY_ALERT_LIMIT = env_int("SAFEGRID_DISPATCH_DAILY_ALERT_LIMIT", 5)
+
+# --- Whistleblower tips (inspections.tips) --------------------------------------------------
+# Receipts are stored as HMAC-SHA256 under this key, which never enters the database.
+TIPS_RECEIPT_KEY = os.environ.get("SAFEGRID_TIPS_RECEIPT_KEY", "")
+if not TIPS_RECEIPT_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SAFEGRID_TIPS_RECEIPT_KEY must be set when DJANGO_DEBUG is off (production)."
+        )
+    TIPS_RECEIPT_KEY = "insecure-development-receipt-key-only-used-with-DJANGO_DEBUG-on"
+# Closed tips and their files are purged after this many days (`manage.py tips_purge`);
+# a receipt stops working this many days after its tip is closed.
+TIPS_RETENTION_DAYS = env_int("SAFEGRID_TIPS_RETENTION_DAYS", 365)
+TIPS_RECEIPT_VALID_DAYS = env_int("SAFEGRID_TIPS_RECEIPT_VALID_DAYS", 90)
+# Receipt look-ups and submissions: per client (a salted hash, never the address) and in
+# all, counted in the cache per minute.
+TIPS_LOOKUPS_PER_CLIENT = env_int("SAFEGRID_TIPS_LOOKUPS_PER_CLIENT", 10)
+TIPS_LOOKUPS_OVERALL = env_int("SAFEGRID_TIPS_LOOKUPS_OVERALL", 600)
+# Requests under these paths reach Django with no client address, no user agent, no
+# cookie and no referrer, answer with no cookie, and their access-log line has no address.
+ANONYMOUS_PATH_PREFIXES = ("/tip/", "/api/v1/tips/")

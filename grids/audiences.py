@@ -13,7 +13,10 @@ Public names (other apps code against these):
 - ``community_staff_group(community_id: int) -> str``: ``community.<id>.staff``
 - ``district_managers_group(district_id: int) -> str``: ``district.<id>.managers``
 - ``city_managers_group() -> str``: ``administrators``, city-wide managers
-- ``tip_handlers_group() -> str``: ``tips.handlers``, whistleblower tip handlers
+- ``tip_handlers_group() -> str``: ``tips.handlers``, city-wide whistleblower tip handlers
+- ``tip_district_handlers_group(district_id: int) -> str``: ``tips.district.<id>.handlers``,
+  the tip handlers of one district
+- ``tip_audiences(district_id: int) -> list[str]``: who hears about a tip of that district
 - ``user_groups(user) -> list[str]``: every group a user's socket joins (sorted)
 - ``forget_roles(user) -> None``: drop the roles cached on ``user`` (after a grant or a
   revoke, or before recomputing groups of a long-lived user object)
@@ -28,13 +31,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from grids.models import Role
 from grids.selectors.users import (
     user_active_grid,
     user_is_administrator,
     user_managed_district_ids,
-    user_roles,
     user_staff_communities,
+    user_tip_district_ids,
 )
 
 CITY_MANAGERS = "administrators"
@@ -47,6 +49,7 @@ AUDIENCE_PATTERNS = (
     re.compile(r"district\.[1-9][0-9]*\.managers"),
     re.compile(re.escape(CITY_MANAGERS)),
     re.compile(re.escape(TIP_HANDLERS)),
+    re.compile(r"tips\.district\.[1-9][0-9]*\.handlers"),
 )
 
 
@@ -79,7 +82,24 @@ def city_managers_group() -> str:
 
 
 def tip_handlers_group() -> str:
+    """City-wide tip handlers (a grant with neither community nor district)."""
     return TIP_HANDLERS
+
+
+def tip_district_handlers_group(district_id: int) -> str:
+    return f"tips.district.{_id(district_id)}.handlers"
+
+
+def tip_audiences(district_id: int) -> list[str]:
+    """A tip of this district is heard by its district's handlers and city-wide ones only."""
+    return [tip_district_handlers_group(district_id), tip_handlers_group()]
+
+
+def _tip_handler_groups(user: Any) -> list[str]:
+    district_ids = user_tip_district_ids(user)
+    if district_ids is None:
+        return [tip_handlers_group()]
+    return [tip_district_handlers_group(pk) for pk in district_ids]
 
 
 def is_audience(group: str) -> bool:
@@ -97,8 +117,7 @@ def user_groups(user: Any) -> list[str]:
     else:
         staff_ids = user_staff_communities(user).values_list("pk", flat=True)
         groups.update(community_staff_group(pk) for pk in staff_ids)
-    if Role.TIP_HANDLER.value in user_roles(user):
-        groups.add(tip_handlers_group())
+    groups.update(_tip_handler_groups(user))
     groups.update(district_managers_group(pk) for pk in user_managed_district_ids(user))
     return sorted(groups)
 

@@ -8,10 +8,12 @@ from grids.selectors.users import (
     user_active_grid,
     user_home_grid,
     user_is_administrator,
+    user_is_tip_handler,
     user_managed_district_ids,
     user_profile,
     user_roles,
     user_staff_communities,
+    user_tip_district_ids,
 )
 
 __all__ = [
@@ -22,8 +24,10 @@ __all__ = [
     "user_active_grid",
     "user_home_grid",
     "user_is_administrator",
+    "user_is_tip_handler",
     "user_managed_district_ids",
     "user_profile",
     "user_roles",
     "user_staff_communities",
+    "user_tip_district_ids",
 ]

@@ -72,6 +72,27 @@ def user_managed_district_ids(user: Any) -> list[int]:
     return list(grants.values_list("district_id", flat=True))
 
 
+def user_is_tip_handler(user: Any) -> bool:
+    """Holds the tip handler role; being an administrator is not enough."""
+    return Role.TIP_HANDLER.value in user_roles(user)
+
+
+def user_tip_district_ids(user: Any) -> list[int] | None:
+    """Districts whose tips ``user`` handles: None for a city-wide handler, [] for anyone
+    who is not a handler. A grant scoped to a community covers the community's district."""
+    if not user_is_tip_handler(user):
+        return []
+    grants = RoleGrant.objects.filter(user=user, role=Role.TIP_HANDLER).values_list(
+        "district_id", "community__district_id"
+    )
+    districts: set[int] = set()
+    for district_id, community_district_id in grants:
+        if district_id is None and community_district_id is None:
+            return None
+        districts.add(district_id or community_district_id)
+    return sorted(districts)
+
+
 def user_profile(user: Any) -> dict[str, Any]:
     """The signed-in user, their roles and the places those roles reach."""
     grid = user_active_grid(user)

@@ -10,6 +10,7 @@ from grids.services.assignment import (
     grid_assign_worker,
     grid_unassign_worker,
 )
+from grids.services.enterprises import enterprise_blacklist, enterprise_risk_raise
 from grids.services.partitioning import (
     PartitionReport,
     PlannedGrid,
@@ -32,6 +33,8 @@ __all__ = [
     "PlannedAssignment",
     "PlannedGrid",
     "communities_partition_apply",
+    "enterprise_blacklist",
+    "enterprise_risk_raise",
     "community_assignment_apply",
     "community_assignment_preview",
     "community_available_workers",

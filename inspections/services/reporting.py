@@ -69,13 +69,21 @@ def hazard_report(
     source: str | None = None,
     client_uuid: uuid.UUID | None = None,
     inspection: Inspection | None = None,
+    anonymous: bool = False,
 ) -> ReportResult:
-    """File a hazard; the same client UUID with the same content returns the first one."""
+    """File a hazard; the same client UUID with the same content returns the first one.
+
+    ``anonymous`` (a hazard made from a whistleblower's tip): no reporter is recorded, and
+    ``user`` (the tip handler) is the only actor on the timeline."""
+    if source == HazardSource.WHISTLEBLOWER and not anonymous:
+        # Only the tips app files these, and never with a reporter (inspections.tips).
+        raise ValueError("a whistleblower's hazard is filed anonymously or not at all")
     category = Category.objects.filter(code=category_code, is_active=True).first()
     if category is None:
         raise ValidationError({"category": _("There is no such category.")}, code="unknown")
     values = clean_attribute_values(category.attributes, attributes)
-    reporter = user if user is not None and user.is_authenticated else None
+    signed_in = user if user is not None and user.is_authenticated else None
+    reporter = None if anonymous else signed_in
     fingerprint = _fingerprint(
         category_code, description, lat, lng, address, values, enterprise_id, reporter
     )
@@ -102,6 +110,7 @@ def hazard_report(
                 client_uuid=client_uuid,
                 fingerprint=fingerprint,
                 inspection=inspection,
+                actor=signed_in,
             )
             _announce(hazard, suggestions)
     except IntegrityError:
@@ -143,6 +152,7 @@ def _create(*, category: Category, location: Any, risk_colour: str, **fields: An
     if risk_colour not in RiskColour.values:
         raise ValidationError({"risk_colour": _("Unknown risk grade.")})
     now = timezone.now()
+    actor = fields.pop("actor")
     hazard = Hazard.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:16]}",
         category=category,
@@ -159,7 +169,7 @@ def _create(*, category: Category, location: Any, risk_colour: str, **fields: An
     hazard.save(update_fields=["number"])
     HazardEvent.objects.create(
         hazard=hazard,
-        actor=hazard.reporter,
+        actor=actor,
         kind=EventKind.TRANSITION,
         to_status=HazardStatus.REPORTED,
     )

@@ -31,6 +31,7 @@ def test_production_settings_pass_check_deploy_without_warnings() -> None:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="k" * 10 + "a-long-random-production-secret-0123456789-abcdefghijk",
         DJANGO_ALLOWED_HOSTS="safegrid.example.org",
+        SAFEGRID_TIPS_RECEIPT_KEY="r" * 10 + "a-long-random-receipt-key-kept-out-of-the-database",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -42,3 +43,14 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_receipt_key() -> None:
+    result = _run_manage(
+        "check",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k" * 10 + "a-long-random-production-secret-0123456789-abcdefghijk",
+    )
+
+    assert result.returncode != 0
+    assert "SAFEGRID_TIPS_RECEIPT_KEY must be set" in result.stderr

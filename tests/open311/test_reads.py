@@ -394,7 +394,7 @@ def test_status_notes_point_a_duplicate_at_its_original(
 
 
 def test_whistleblower_hazards_are_never_listed(city: City, client: Client, report: Report) -> None:
-    tip = report(source=HazardSource.WHISTLEBLOWER, user=None)
+    tip = report(source=HazardSource.WHISTLEBLOWER, user=None, anonymous=True)
 
     assert get_json(client, "requests") == []
     assert client.get(f"/open311/v2/requests/{tip.number}.json").status_code == 404

@@ -25,7 +25,9 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   // API calls always go to the network; the app keeps its own outbox and cached lists.
-  if (event.request.method !== "GET" || url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/ws/")) {
+  // The whistleblower's page (/tip/) is never cached: it must leave nothing in the browser.
+  const bypass = ["/api/", "/ws/", "/tip/"].some((prefix) => url.pathname.startsWith(prefix));
+  if (event.request.method !== "GET" || url.origin !== location.origin || bypass) {
     return;
   }
   const navigation = event.request.mode === "navigate";
