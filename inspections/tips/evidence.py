@@ -1,6 +1,6 @@
 """Evidence intake: photos through the hazard photo intake, plain text re-encoded.
 
-Accepted: photos (JPEG, PNG, WebP), re-encoded by ``inspections.photos.process_photo``
+Accepted: photos (JPEG, PNG, WebP), re-encoded by ``config.photos.process_photo``
 as a fresh JPEG that carries no EXIF, GPS, XMP, comment or ICC profile; and plain text
 (UTF-8 ``.txt``), decoded and written again, which has no metadata to carry. Refused:
 PDF, Word, spreadsheets and every other format, whose files keep authors, editing
@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from inspections.photos import max_bytes, process_photo
+from config.photos import max_bytes, process_photo
 from inspections.tips.models import AttachmentKind
 
 MAX_FILES = 5
