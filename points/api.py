@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import segno
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -174,8 +173,6 @@ class RewardRedeemApi(APIView):
                 {"Idempotency-Key": [_("This header is required to redeem.")]}, code="required"
             )
         reward = reward_get(reward_id=reward_id)
-        if reward is None:
-            raise Http404
         voucher = reward_redeem(user=request.user, reward=reward, idempotency_key=key)
         body = VoucherDetailSerializer(voucher, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -196,10 +193,7 @@ class VoucherListApi(generics.ListAPIView):
 
 
 def _my_voucher(request: Request, code: str) -> Voucher:
-    voucher = voucher_get(user=request.user, code=code)
-    if voucher is None:
-        raise Http404
-    return voucher
+    return voucher_get(user=request.user, code=code)
 
 
 class VoucherDetailApi(APIView):
