@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.lists import ScopedListApi
 from grids.models import Community, User
 from points.models import EntryKind, LedgerEntry, Reward, Voucher, VoucherStatus
 from points.selectors import (
@@ -104,7 +105,7 @@ class BalanceApi(APIView):
         return Response(self.OutputSerializer(account).data)
 
 
-class HistoryApi(generics.ListAPIView):
+class HistoryApi(ScopedListApi):
     """My ledger, newest first: every point earned, spent, refunded, expired or adjusted."""
 
     class OutputSerializer(serializers.Serializer):
@@ -118,17 +119,17 @@ class HistoryApi(generics.ListAPIView):
         created_at = serializers.DateTimeField()
 
     serializer_class = OutputSerializer
-    queryset = LedgerEntry.objects.none()  # for the schema; rows come from the selector
+    model = LedgerEntry
 
-    def get_queryset(self) -> Any:
-        return ledger_history(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return ledger_history(user=user)
 
     @extend_schema(tags=["points"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
-class RewardListApi(generics.ListAPIView):
+class RewardListApi(ScopedListApi):
     """Rewards offered to me now, cheapest first."""
 
     class OutputSerializer(RewardRefSerializer):
@@ -145,10 +146,10 @@ class RewardListApi(generics.ListAPIView):
             return reward.photo.url if reward.photo else None
 
     serializer_class = OutputSerializer
-    queryset = Reward.objects.none()  # for the schema; rows come from the selector
+    model = Reward
 
-    def get_queryset(self) -> Any:
-        return reward_catalogue(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return reward_catalogue(user=user)
 
     @extend_schema(tags=["rewards"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -178,14 +179,14 @@ class RewardRedeemApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class VoucherListApi(generics.ListAPIView):
+class VoucherListApi(ScopedListApi):
     """My vouchers, newest first."""
 
     serializer_class = VoucherSerializer
-    queryset = Voucher.objects.none()  # for the schema; rows come from the selector
+    model = Voucher
 
-    def get_queryset(self) -> Any:
-        return voucher_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return voucher_list(user=user)
 
     @extend_schema(tags=["vouchers"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

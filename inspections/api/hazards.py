@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.lists import ScopedListApi
 from config.api.pagination import CursorPagination
 from grids.models import RiskColour
 from inspections import services
@@ -69,13 +71,15 @@ class CategoryListApi(APIView):
         return Response(self.OutputSerializer(category_list(), many=True).data)
 
 
-class HazardListApi(APIView):
+class HazardListApi(ScopedListApi):
     """Hazards the caller may see, filtered, ordered and cursor-paginated; POST reports one."""
 
+    model = Hazard
+    serializer_class = HazardSummarySerializer
     # For the schema's filter parameters; the selector applies the same FilterSet.
-    queryset = Hazard.objects.none()
-    filter_backends: ClassVar[list[Any]] = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = HazardFilter
+    filters_in_selector = True
     pagination_class = HazardPagination
     extra_error_codes: ClassVar[list[int]] = [409]
 
@@ -113,14 +117,15 @@ class HazardListApi(APIView):
         responses=HazardSummarySerializer(many=True),
         tags=["hazards"],
     )
-    def get(self, request: Request) -> Response:
-        rows = hazard_list_rows(user=request.user, filters=request.query_params)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def rows(self, user: Any) -> QuerySet[Any]:
+        return hazard_list_rows(user=user, filters=self.request.query_params)
+
+    def body(self, page: Sequence[Any]) -> list[dict[str, Any]]:
         now, unnamed = timezone.now(), str(_("Safety worker"))
-        return paginator.get_paginated_response(
-            [hazard_row(row, now=now, unnamed=unnamed) for row in page]
-        )
+        return [hazard_row(row, now=now, unnamed=unnamed) for row in page]
 
     @extend_schema(
         request=InputSerializer,
