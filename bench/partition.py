@@ -17,7 +17,10 @@ the running sum) in the same run:
 - the share of units lying strictly inside another grid's hull (0 for disjoint areas).
 ``--db`` adds the end-to-end time of the production path, ``communities_partition_apply``:
 load the buildings from the database, partition, write grids and the buildings' grid, in a
-throw-away database (SQLite by default, or a DATABASE_URL whose name contains "bench").
+throw-away SQLite database, and, when DATABASE_URL names a PostgreSQL database (its name
+containing "bench" or "test"; created and dropped here), on PostgreSQL too, with the COPY
+path production takes there; ``--pg-orm`` adds the ORM path on PostgreSQL for comparison.
+Each database runs in a child process of its own, on the same generated city.
 
 The last line printed is one JSON object with every figure (CONTRACT.md, "Benchmarks").
 """
@@ -28,8 +31,8 @@ import argparse
 import json
 import math
 import os
+import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,8 +44,8 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
+from bench.partition_baseline import baseline_partition_city
 from grids.partition import (
-    baseline_partition_city,
     city_balance,
     convex_hull,
     local_metres,
@@ -183,22 +186,6 @@ def _runs(sorted_values: NDArray[np.int64]) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
-def prepare_database() -> None:
-    """Point Django at a throw-away database (SQLite in a temp folder unless DATABASE_URL
-    names a database with "bench" in it) and migrate it. Not timed."""
-    url = os.environ.get("DATABASE_URL", "")
-    if "bench" not in url:
-        folder = Path(tempfile.mkdtemp(prefix="safegrid-partition-bench-"))
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("SAFEGRID_TESTING", "1")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
 def load_buildings(city: City) -> list[Any]:
     """Store the city's communities and (not yet partitioned) buildings. Not timed."""
     from django.db import transaction
@@ -229,20 +216,49 @@ def load_buildings(city: City) -> list[Any]:
     return communities
 
 
-def end_to_end(city: City, target: int) -> float:
-    """The production path: ``communities_partition_apply`` loads the buildings, partitions
-    every community, and writes grids (population, centre, hull boundary) and buildings'
-    grid in one transaction."""
-    prepare_database()
-    communities = load_buildings(city)
-    from django.db import transaction
+def write_only(city: City, target: int, path: str) -> float:
+    """In this (child) process: a throw-away database from DATABASE_URL (SQLite when unset),
+    the city loaded, and the timed ``communities_partition_apply``: load the buildings,
+    partition every community, write grids (population, centre, boundary) and buildings'
+    grid in one transaction. ``path`` "orm" forces the ORM writes."""
+    from bench.common import throwaway_database
 
-    from grids.services import communities_partition_apply
+    with throwaway_database("partition.py"):
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        os.environ.setdefault("SAFEGRID_TESTING", "1")
+        import django
+        from django.core.management import call_command
 
-    started = time.perf_counter()
-    with transaction.atomic():
-        communities_partition_apply(communities=communities, target_grid_size=target)
-    return time.perf_counter() - started
+        django.setup()
+        call_command("migrate", verbosity=0)
+        communities = load_buildings(city)
+        from django.db import connections, transaction
+
+        from grids.services import communities_partition_apply
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            communities_partition_apply(
+                communities=communities,
+                target_grid_size=target,
+                bulk_write=False if path == "orm" else None,
+            )
+        seconds = time.perf_counter() - started
+        connections.close_all()
+    return seconds
+
+
+def end_to_end(args: argparse.Namespace, database_url: str, path: str = "auto") -> float:
+    """``write_only`` in a child process with ``database_url`` ("" for SQLite)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    command = [sys.executable, __file__, "--size", str(args.size), "--seed", str(args.seed),
+               "--target", str(args.target), "--write-only", path]  # fmt: skip
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"bench/partition.py: the {path} write failed:\n{result.stderr[-2000:]}")
+    return float(json.loads(result.stdout.strip().splitlines()[-1])["seconds"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -251,17 +267,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--target", type=int, default=500, help="residents per grid")
     parser.add_argument("--db", action="store_true", help="also time the database write")
+    parser.add_argument("--pg-orm", action="store_true", help="and the ORM path on PostgreSQL")
+    parser.add_argument("--write-only", choices=["auto", "orm"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.size < 1 or args.target < 1:
         parser.error("--size and --target must be positive")
     city = synthetic_city(args.size, args.seed)
+    if args.write_only:
+        print(json.dumps({"seconds": write_only(city, args.target, args.write_only)}))
+        return 0
     algorithm = measure(partition_city, city, args.target)
     baseline = measure(baseline_partition_city, city, args.target)
-    end_to_end_s = end_to_end(city, args.target) if args.db else None
-    figures = _figures(city, args, algorithm, baseline, end_to_end_s)
+    writes = _database_writes(args)
+    figures = _figures(city, args, algorithm, baseline, writes)
     _print_table(figures, algorithm, baseline)
     print(json.dumps(figures))
     return 0
+
+
+def _database_writes(args: argparse.Namespace) -> dict[str, float | None]:
+    """End-to-end seconds on SQLite and, when DATABASE_URL is PostgreSQL, on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    on_postgres = args.db and url.startswith(("postgres://", "postgresql://"))
+    return {
+        "end_to_end_s": end_to_end(args, "") if args.db else None,
+        "end_to_end_pg_s": end_to_end(args, url) if on_postgres else None,
+        "end_to_end_pg_orm_s": end_to_end(args, url, "orm") if on_postgres and args.pg_orm
+        else None,
+    }  # fmt: skip
 
 
 def _figures(
@@ -269,7 +302,7 @@ def _figures(
     args: argparse.Namespace,
     algorithm: Result,
     baseline: Result,
-    end_to_end_s: float | None,
+    writes: dict[str, float | None],
 ) -> dict[str, object]:
     return {
         "residents": int(city.residents.sum()),
@@ -279,7 +312,7 @@ def _figures(
         "seed": args.seed,
         "grids": algorithm.grids,
         "algorithm_s": _rounded(algorithm.seconds, 3),
-        "end_to_end_s": _rounded(end_to_end_s, 3),
+        **{name: _rounded(seconds, 3) for name, seconds in writes.items()},
         "within_10pct": _rounded(algorithm.within, 4),
         "compactness": _rounded(algorithm.compactness, 4),
         "units_inside_other_grid": _rounded(algorithm.overlap, 4),
@@ -319,9 +352,11 @@ def _print_table(figures: dict[str, object], algorithm: Result, baseline: Result
     ]  # fmt: skip
     for name, ours, theirs in rows:
         print(f"{name:28}{ours:>12}{theirs:>12}")
-    end_to_end_s = figures["end_to_end_s"]
-    shown = "null (run with --db)" if end_to_end_s is None else f"{end_to_end_s} s"
-    print(f"end_to_end_s: {shown}")
+    for name, label in [("end_to_end_s", "SQLite"), ("end_to_end_pg_s", "PostgreSQL, COPY"),
+                        ("end_to_end_pg_orm_s", "PostgreSQL, ORM")]:  # fmt: skip
+        seconds = figures[name]
+        shown = "not measured" if seconds is None else f"{seconds} s"
+        print(f"{name} (end to end, {label}): {shown}")
 
 
 if __name__ == "__main__":

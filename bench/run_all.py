@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # (script, arguments, needs PostgreSQL)
 BENCHMARKS: list[tuple[str, list[str], bool]] = [
-    ("partition.py", ["--size", "25000000", "--db"], False),
+    ("partition.py", ["--size", "25000000", "--db", "--pg-orm"], False),
+    ("repartition.py", ["--communities", "20", "--changes", "3"], False),
     ("ws_fanout.py", ["--clients", "1000", "--rounds", "3", "--storm", "5000"], True),
     ("hazard_list.py", ["--hazards", "1000000"], True),
     ("photo.py", ["--megapixels", "12"], False),
@@ -31,6 +32,9 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("dashboard.py", ["--residents", "25000000", "--hazards", "1000000"], True),
     ("load.py", ["--residents", "20000", "--duration", "60", "--sockets", "1000"], True),
 ]
+
+# Run on SQLite, and on PostgreSQL too when there is one (in a database of their own).
+USES_POSTGRES_TOO = {"partition.py"}
 
 
 @contextmanager
@@ -116,6 +120,8 @@ def main() -> None:
     with throwaway_postgres() as postgres_url:
         for script, args, needs_postgres in BENCHMARKS:
             env = dict(os.environ)
+            if script in USES_POSTGRES_TOO and postgres_url:
+                env["DATABASE_URL"] = postgres_url.rsplit("/", 1)[0] + "/bench_partition"
             if needs_postgres:
                 if not postgres_url:
                     print(f"-- {script}: needs PostgreSQL, none installed; skipped")

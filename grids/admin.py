@@ -79,7 +79,7 @@ def _summary(report: PartitionReport) -> str:
     return gettext(
         "%(community)s: %(grids)d grids (%(kept)d kept, %(new)d new, %(retired)d retired), "
         "%(share).0f%% within ±10%%, %(oversized)d single oversized buildings, "
-        "%(moved)d residents change grid."
+        "%(moved)d residents change grid. %(method)s"
     ) % {
         "community": report.community.name,
         "grids": report.grid_count,
@@ -89,6 +89,7 @@ def _summary(report: PartitionReport) -> str:
         "share": report.within_share * 100,
         "oversized": report.oversized_single_unit,
         "moved": report.residents_moved,
+        "method": report.method_note,
     }
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from config.demo import DemoContext
 from grids.models import Building, Community, District, Grid, GridAssignment, Role, RoleGrant, User
-from grids.partition import convex_hull, partition_community
+from grids.services import communities_partition_apply
 
 CITY_CENTRE = (32.06, 118.79)  # Nanjing
 CITY_SPAN_KM = 60.0
@@ -101,7 +101,7 @@ def km_to_latlng(xy_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_geography(ctx: DemoContext) -> None:
-    """Districts, communities and buildings, partitioned into grids."""
+    """Districts, communities and buildings, partitioned into grids by the partition service."""
     rng = np.random.default_rng(ctx.seed)
     shape = city_shape(ctx.residents)
     districts = District.objects.bulk_create(
@@ -117,6 +117,8 @@ def build_geography(ctx: DemoContext) -> None:
         )
         communities.append(community)
         _build_community(ctx, rng, community, centres[index], half_km, per_community)
+    # The demo's grids come from the same service staff use, so they look as real ones do.
+    communities_partition_apply(communities=communities)
     ctx.created["districts"] = districts
     ctx.created["communities"] = communities
 
@@ -132,14 +134,11 @@ def _build_community(
     sizes = building_sizes(rng, residents)
     xy = centre_km + rng.uniform(-half_km, half_km, size=(len(sizes), 2))
     lat, lng = km_to_latlng(xy)
-    labels = partition_community(lat, lng, sizes, target=community.target_grid_size)
-    grids = _create_grids(community, labels, lat, lng, sizes)
     road = ROADS[community.pk % len(ROADS)]
     Building.objects.bulk_create(
         (
             Building(
                 community=community,
-                grid=grids[int(labels[i])],
                 name=f"{i + 1}号楼",
                 address=f"{community.district.name}{road}{community.pk * 10 + i + 1}号",
                 lat=round(float(lat[i]), 6),
@@ -150,31 +149,6 @@ def _build_community(
         ),
         batch_size=BATCH,
     )
-
-
-def _create_grids(
-    community: Community, labels: np.ndarray, lat: np.ndarray, lng: np.ndarray, sizes: np.ndarray
-) -> list[Grid]:
-    grids = []
-    for label in range(int(labels.max()) + 1):
-        members = labels == label
-        points = np.stack([lng[members], lat[members]], axis=1)
-        hull = convex_hull(points)
-        ring = [[round(float(x), 6), round(float(y), 6)] for x, y in hull]
-        grids.append(
-            Grid(
-                community=community,
-                code=f"{community.code}-G{label + 1:03d}",
-                name=f"第{label + 1}网格",
-                population=int(sizes[members].sum()),
-                centroid_lat=round(float(lat[members].mean()), 6),
-                centroid_lng=round(float(lng[members].mean()), 6),
-                boundary={"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
-                if len(ring) >= 3
-                else None,
-            )
-        )
-    return Grid.objects.bulk_create(grids)
 
 
 def build_people(ctx: DemoContext) -> None:

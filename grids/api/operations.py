@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from grids.api.places import PlaceRefSerializer
 from grids.models import User
+from grids.partition import FullReason, Method
 from grids.selectors.coverage import coverage_report
 from grids.selectors.places import staff_community_get, staff_grid_get
 from grids.services import (
@@ -50,6 +51,19 @@ class PartitionReportSerializer(serializers.Serializer):
     within_share = serializers.FloatField()
     out_of_balance = serializers.IntegerField()
     oversized_single_unit = serializers.IntegerField()
+    method = serializers.ChoiceField(
+        choices=[m.value for m in Method],
+        help_text=_(
+            "repair: the old grids were kept and only buildings near the change move; full: "
+            "the community was partitioned from scratch (see full_reason)."
+        ),
+    )
+    full_reason = serializers.ChoiceField(
+        choices=[r.value for r in FullReason],
+        allow_null=True,
+        help_text=_("Why a local repair was not enough; null after a repair."),
+    )
+    method_note = serializers.CharField(help_text=_("What was done, in the user's language."))
     grids = PlannedGridSerializer(many=True)
 
 

@@ -1,37 +1,35 @@
 """Partition communities into grids and store the result, keeping grid identities.
 
 The arithmetic lives in ``grids.partition`` (pure numpy); this module loads the units,
-matches the new partition to the grids in the database (``match_labels``) so that grids
-keep their ids and workers wherever they can, and writes the result in bulk.
+repairs the community's grids locally after a small change (``repair_city``), or, when a
+repair cannot reach the tolerance, partitions it from scratch and matches the new grids to
+the old ones (``match_labels``), so that grids keep their ids, buildings and workers
+wherever they can; then it writes the result in bulk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Field, JSONField, Model, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from grids.models import Building, Community, Grid, GridAssignment, User
+from grids.models import Building, Community, Grid, User
 from grids.partition import (
     TOLERANCE,
-    convex_hull,
+    FullReason,
+    Method,
     grid_balance,
     match_labels,
-    partition_city,
-    partition_community,
+    repair_city,
     residents_moved,
 )
-
-WRITE_BATCH = 2000
-# A grid of one building (or of buildings on one line) has no area: draw a small square.
-DEGENERATE_HALF_SIDE_DEG = 0.0001
+from grids.services.partition_writes import partition_write
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,14 @@ class PartitionReport:
     within_tolerance: int
     oversized_single_unit: int
     applied: bool
+    method: Method
+    full_reason: FullReason | None
     grids: list[PlannedGrid] = field(default_factory=list)
+
+    @property
+    def method_note(self) -> str:
+        """What was done, in words a member of staff understands."""
+        return method_note(self.method, self.full_reason)
 
     @property
     def grid_count(self) -> int:
@@ -96,6 +101,8 @@ class _Plan:
     old_labels: np.ndarray
     new_labels: np.ndarray
     retired: list[int]
+    method: Method
+    full_reason: FullReason | None
 
 
 # --- public services -------------------------------------------------------------------
@@ -126,10 +133,13 @@ def communities_partition_apply(
     communities: Sequence[Community] | QuerySet[Community],
     target_grid_size: int | None = None,
     by: User | None = None,
+    bulk_write: bool | None = None,
 ) -> list[PartitionReport]:
-    """Re-partition many communities at once: one load, one ``partition_city``, bulk writes.
+    """Re-partition many communities at once: one load, one ``repair_city``, bulk writes.
 
-    This is the path for a whole city (and the benchmark's database write).
+    This is the path for a whole city (and the benchmark's database write). ``bulk_write``
+    picks how rows are written: by default COPY on PostgreSQL and the ORM elsewhere; the
+    benchmark and tests choose to compare the two.
     """
     locked = list(
         Community.objects.select_for_update()
@@ -142,8 +152,15 @@ def communities_partition_apply(
     if target_grid_size is not None:
         Community.objects.filter(pk__in=targets).update(target_grid_size=target_grid_size)
     plans = _plans(locked, target_grid_size, city_wide=len(locked) > 1, targets=targets)
-    _write(plans, by=by)
+    partition_write(plans, by=by, bulk=_bulk(bulk_write))
     return [_report(plan, applied=True) for plan in plans]
+
+
+def _bulk(bulk_write: bool | None) -> bool:
+    on_postgres = connection.vendor == "postgresql"
+    if bulk_write and not on_postgres:
+        raise ValueError("bulk_write needs PostgreSQL (it writes with COPY)")
+    return on_postgres if bulk_write is None else bulk_write
 
 
 # --- planning ---------------------------------------------------------------------------
@@ -176,9 +193,11 @@ def _plans(
     active = _active_grids([c.pk for c in communities])
     for community in communities:
         _check_partitionable(community, units.get(community.pk))
-    raw = _raw_labels(communities, units, targets, city_wide=city_wide)
+    old = {c.pk: _old_labels(units[c.pk], active.get(c.pk, [])) for c in communities}
+    outcomes = _new_labels(communities, units, old, targets, city_wide=city_wide)
     return [
-        _plan(c, targets[c.pk], units[c.pk], active.get(c.pk, []), raw[c.pk]) for c in communities
+        _plan(c, targets[c.pk], units[c.pk], active.get(c.pk, []), old[c.pk], outcomes[c.pk])
+        for c in communities
     ]
 
 
@@ -196,14 +215,20 @@ def _check_partitionable(community: Community, units: _Units | None) -> None:
 
 
 def _load_units(community_ids: list[int]) -> dict[int, _Units]:
-    rows = list(
+    query = (
         Building.objects.filter(community_id__in=community_ids)
         .order_by("community_id", "id")
-        .values_list("community_id", "id", "lat", "lng", "residents", "grid_id")
+        .values_list("community_id", "id", "lat", "lng", "residents", Coalesce("grid_id", 0))
     )
+    # The compiled query on a plain cursor: numbers straight into numpy, without building a
+    # Python row per building (half a million of them for a city).
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return {}
-    table = np.array([[r[0], r[1], r[2], r[3], r[4], r[5] or 0] for r in rows], dtype=np.float64)
+    table = np.array(rows, dtype=np.float64)
     community = table[:, 0].astype(np.int64)
     starts = np.flatnonzero(np.r_[True, community[1:] != community[:-1]])
     ends = np.r_[starts[1:], len(community)]
@@ -231,45 +256,69 @@ def _active_grids(community_ids: list[int]) -> dict[int, list[int]]:
     return grids
 
 
-def _raw_labels(
+def _old_labels(units: _Units, grid_ids: list[int]) -> np.ndarray:
+    """Each building's grid as a position in ``grid_ids`` (ascending), -1 for none."""
+    known = np.array(grid_ids, dtype=np.int64)
+    if not len(known):
+        return np.full(len(units.ids), -1, np.int64)
+    position = np.minimum(np.searchsorted(known, units.old_grid), len(known) - 1)
+    return np.where(known[position] == units.old_grid, position, -1).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    labels: np.ndarray  # old positions when repaired, 0..k-1 still to match when not
+    method: Method
+    full_reason: FullReason | None
+
+
+def _new_labels(
     communities: list[Community],
     units: dict[int, _Units],
+    old: dict[int, np.ndarray],
     targets: dict[int, int],
     *,
     city_wide: bool,
-) -> dict[int, np.ndarray]:
-    same_target = len(set(targets.values())) == 1
-    if city_wide and same_target:
-        ids = [c.pk for c in communities]
-        codes = np.concatenate([np.full(len(units[pk].ids), pk, np.int64) for pk in ids])
-        labels = partition_city(
-            codes,
+) -> dict[int, _Outcome]:
+    """Repair or partition every community: all at once when they share one target."""
+    groups = (
+        [communities]
+        if city_wide and len(set(targets.values())) == 1
+        else [[c] for c in communities]
+    )
+    outcomes: dict[int, _Outcome] = {}
+    for group in groups:
+        ids = sorted(c.pk for c in group)  # repair_city reports communities in id order
+        repair = repair_city(
+            np.concatenate([np.full(len(units[pk].ids), pk, np.int64) for pk in ids]),
             np.concatenate([units[pk].lat for pk in ids]),
             np.concatenate([units[pk].lng for pk in ids]),
             np.concatenate([units[pk].residents for pk in ids]),
-            target=next(iter(targets.values())),
+            np.concatenate([old[pk] for pk in ids]),
+            target=targets[ids[0]],
         )
         sizes = np.cumsum([len(units[pk].ids) for pk in ids])[:-1]
-        return dict(zip(ids, np.split(labels, sizes), strict=True))
-    return {
-        c.pk: partition_community(
-            units[c.pk].lat, units[c.pk].lng, units[c.pk].residents, target=targets[c.pk]
-        )
-        for c in communities
-    }
+        for index, (pk, labels) in enumerate(zip(ids, np.split(repair.labels, sizes), strict=True)):
+            outcomes[pk] = _Outcome(labels, repair.methods[index], repair.reasons[index])
+    return outcomes
 
 
 def _plan(
-    community: Community, target: int, units: _Units, grid_ids: list[int], raw: np.ndarray
+    community: Community,
+    target: int,
+    units: _Units,
+    grid_ids: list[int],
+    old: np.ndarray,
+    outcome: _Outcome,
 ) -> _Plan:
-    known = np.array(grid_ids, dtype=np.int64)  # ascending: _active_grids orders by id
-    position = np.minimum(np.searchsorted(known, units.old_grid), max(len(known) - 1, 0))
-    found = known[position] == units.old_grid if len(known) else np.zeros(len(units.ids), bool)
-    old = np.where(found, position, -1).astype(np.int64)
-    new = match_labels(old, raw, units.residents)
+    new = outcome.labels
+    if outcome.method is Method.FULL:
+        new = match_labels(old, new, units.residents)
     used = set(new.tolist())
     retired = [grid_id for label, grid_id in enumerate(grid_ids) if label not in used]
-    return _Plan(community, target, units, grid_ids, old, new, retired)
+    return _Plan(
+        community, target, units, grid_ids, old, new, retired, outcome.method, outcome.full_reason
+    )
 
 
 def _report(plan: _Plan, *, applied: bool) -> PartitionReport:
@@ -304,131 +353,27 @@ def _report(plan: _Plan, *, applied: bool) -> PartitionReport:
         within_tolerance=balance.within_tolerance,
         oversized_single_unit=balance.oversized_single_unit,
         applied=applied,
+        method=plan.method,
+        full_reason=plan.full_reason,
         grids=planned,
     )
 
 
-# --- writing ----------------------------------------------------------------------------
-
-
-def _write(plans: list[_Plan], *, by: User | None) -> None:
-    new_grids = _create_grids(plans)
-    building_rows: list[tuple[int, int]] = []
-    grid_rows: list[GridRow] = []
-    retired: list[int] = []
-    for plan in plans:
-        grid_of_label = plan.grid_ids + new_grids[plan.community.pk]
-        target = np.array(grid_of_label, dtype=np.int64)[plan.new_labels]
-        changed = np.flatnonzero(target != plan.units.old_grid)
-        building_rows += [(int(target[i]), int(plan.units.ids[i])) for i in changed]
-        grid_rows += _grid_rows(plan, grid_of_label)
-        retired += plan.retired
-    _update_many(Building, ["grid"], building_rows)
-    _update_many(Grid, GRID_FIELDS, grid_rows)
-    _retire(retired, by=by)
-
-
-def _update_many(model: type[Model], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """``UPDATE ... WHERE pk = %s`` for many rows in one ``executemany``.
-
-    ``bulk_update`` builds a CASE expression per batch and spent over 90% of a city-wide
-    apply compiling it; a prepared statement run many times is two orders faster on SQLite
-    and PostgreSQL alike.
-    """
-    if not rows:
-        return
-    meta = model._meta
-    columns: list[Field[Any, Any]] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-    pk_column = quote(str(meta.pk.column)) if meta.pk else "id"
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {pk_column} = %s"
-    # Only JSON needs the field's own preparation; numbers, booleans and None pass as they are.
-    prepare = [f.get_db_prep_save if isinstance(f, JSONField) else None for f in columns]
-    params = [
-        [p(v, connection) if p else v for p, v in zip(prepare, row[:-1], strict=True)] + [row[-1]]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), WRITE_BATCH * 10):
-            cursor.executemany(sql, params[start : start + WRITE_BATCH * 10])
-
-
-def _create_grids(plans: list[_Plan]) -> dict[int, list[int]]:
-    """Create the grids each plan needs beyond the existing ones; their ids by community."""
-    taken = set(
-        Grid.objects.filter(community_id__in=[p.community.pk for p in plans]).values_list(
-            "code", flat=True
-        )
-    )
-    pending: list[Grid] = []
-    owners: list[int] = []
-    for plan in plans:
-        needed = int(plan.new_labels.max()) + 1 - len(plan.grid_ids)
-        number = 0
-        for _index in range(max(needed, 0)):
-            number += 1
-            while f"{plan.community.code}-{number:03d}" in taken:
-                number += 1
-            code = f"{plan.community.code}-{number:03d}"
-            taken.add(code)
-            name = _("%(community)s grid %(number)d") % {
-                "community": plan.community.name,
-                "number": number,
-            }
-            pending.append(Grid(community=plan.community, code=code, name=name[:64]))
-            owners.append(plan.community.pk)
-    created: dict[int, list[int]] = {p.community.pk: [] for p in plans}
-    for owner, grid in zip(owners, Grid.objects.bulk_create(pending), strict=True):
-        created[owner].append(grid.pk)
-    return created
-
-
-GridRow = tuple[int, dict[str, Any] | None, float | None, float | None, bool, int]
-"""population, boundary, centroid_lat, centroid_lng, is_active, pk: as ``GRID_FIELDS``."""
-GRID_FIELDS = ["population", "boundary", "centroid_lat", "centroid_lng", "is_active"]
-
-
-def _grid_rows(plan: _Plan, grid_of_label: list[int]) -> list[GridRow]:
-    """Population, boundary and centre of every grid the plan uses, plus retired ones."""
-    units, labels = plan.units, plan.new_labels
-    count = int(labels.max()) + 1
-    population = np.bincount(labels, weights=units.residents, minlength=count)
-    # Centres weighted by residents; a grid without residents takes its buildings' mean.
-    weight = np.where(population[labels] > 0, units.residents, 1.0)
-    total = np.maximum(np.bincount(labels, weights=weight, minlength=count), 1e-12)
-    centre_lat = np.bincount(labels, weights=weight * units.lat, minlength=count) / total
-    centre_lng = np.bincount(labels, weights=weight * units.lng, minlength=count) / total
-    order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
-    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-    rows: list[GridRow] = []
-    for start, end in zip(starts, np.r_[starts[1:], len(labels)], strict=True):
-        label, members = int(sorted_labels[start]), order[start:end]
-        boundary = boundary_polygon(units.lng[members], units.lat[members])
-        rows.append((int(population[label]), boundary, float(centre_lat[label]),
-                     float(centre_lng[label]), True, grid_of_label[label]))  # fmt: skip
-    rows += [(0, None, None, None, False, pk) for pk in plan.retired]
-    return rows
-
-
-def boundary_polygon(lng: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
-    """GeoJSON polygon around points: their convex hull, or a small box when it has no area."""
-    points = np.column_stack([lng, lat]).astype(np.float64)
-    hull = convex_hull(points)
-    if len(hull) < 3:
-        low = points.min(axis=0) - DEGENERATE_HALF_SIDE_DEG
-        high = points.max(axis=0) + DEGENERATE_HALF_SIDE_DEG
-        hull = np.array(
-            [[low[0], low[1]], [high[0], low[1]], [high[0], high[1]], [low[0], high[1]]]
-        )
-    ring = [[round(float(x), 7), round(float(y), 7)] for x, y in hull]
-    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
-
-
-def _retire(grid_ids: list[int], *, by: User | None) -> None:
-    """End the cover of grids left without buildings; the assignment rows stay as history."""
-    if grid_ids:
-        GridAssignment.objects.filter(grid_id__in=grid_ids, ended_at__isnull=True).update(
-            ended_at=timezone.now(), ended_by=by
-        )
+def method_note(method: Method, full_reason: FullReason | None) -> str:
+    """One sentence for staff: a local repair, or why the grids were drawn anew."""
+    if method is Method.REPAIR:
+        return _("Local repair: the grids were kept and only buildings near the change move.")
+    notes = {
+        FullReason.FIRST_PARTITION: _("Full re-partition: the community had no grids yet."),
+        FullReason.GRID_COUNT: _(
+            "Full re-partition: the community needs a different number of grids for its "
+            "target size."
+        ),
+        FullReason.OVERSIZED_UNIT: _(
+            "Full re-partition: a building is now too large to share a grid."
+        ),
+        FullReason.OUT_OF_TOLERANCE: _(
+            "Full re-partition: a local repair could not keep the grids within ±10%."
+        ),
+    }
+    return notes[full_reason or FullReason.FIRST_PARTITION]

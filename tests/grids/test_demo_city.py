@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from grids.models import Building, Community, District, Grid, GridAssignment, Role, RoleGrant, User
+from grids.partition import boundary_polygon
+from grids.services import community_partition_preview
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,16 @@ def test_absurd_sizes_are_refused(residents: str) -> None:
     with pytest.raises(CommandError, match="--residents must be between"):
         call_command("demo_city", "--residents", residents, stdout=StringIO())
     assert not District.objects.exists()
+
+
+def test_demo_grids_are_drawn_by_the_partition_service_like_any_other() -> None:
+    _city()
+
+    grids = list(Grid.objects.prefetch_related("buildings").order_by("code"))
+    for grid in grids:
+        buildings = list(grid.buildings.all())
+        expected = boundary_polygon([b.lng for b in buildings], [b.lat for b in buildings])
+        assert grid.boundary == expected
+        assert grid.population == sum(b.residents for b in buildings)
+    report = community_partition_preview(community=Community.objects.order_by("pk").first())
+    assert report.residents_moved == 0 and report.grids_created == 0

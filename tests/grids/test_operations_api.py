@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from grids.models import Grid, GridAssignment
+from grids.models import Building, Grid, GridAssignment
 from tests.factories import CommunityFactory, GridFactory, UserFactory, make_staff, make_worker
 from tests.grids.factories import make_available_worker, make_community_with_buildings
 
@@ -28,6 +28,28 @@ def test_staff_preview_a_partition_of_their_community(client_for: Any) -> None:
     assert body["community"]["id"] == community.pk
     assert len(body["grids"]) == 4
     assert Grid.objects.count() == 0
+
+
+def test_the_preview_says_whether_it_repairs_or_partitions_anew_in_the_users_language(
+    client_for: Any,
+) -> None:
+    community, buildings = make_community_with_buildings()
+    client = client_for(make_staff(community))
+    first = client.post(_url(community, "partition/apply"), HTTP_ACCEPT_LANGUAGE="en").json()
+    Building.objects.filter(pk=buildings[0].pk).update(residents=110)
+
+    again = client.post(_url(community, "partition/preview"), HTTP_ACCEPT_LANGUAGE="en").json()
+    in_chinese = client.post(
+        _url(community, "partition/preview"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()
+
+    assert (first["method"], first["full_reason"]) == ("full", "first_partition")
+    assert first["method_note"] == "Full re-partition: the community had no grids yet."
+    assert (again["method"], again["full_reason"]) == ("repair", None)
+    assert again["method_note"] == (
+        "Local repair: the grids were kept and only buildings near the change move."
+    )
+    assert in_chinese["method_note"] == "局部修复：保留原有网格，只调整变动附近的楼栋。"
 
 
 def test_staff_apply_a_partition_with_their_own_target(client_for: Any) -> None:

@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from bench.partition_baseline import baseline_partition
 from grids.partition import (
-    baseline_partition,
+    boundary_polygon,
     city_balance,
     convex_hull,
     grid_balance,
@@ -216,6 +217,28 @@ def test_convex_hull_is_counter_clockwise_without_inner_or_repeated_points() -> 
     hull = convex_hull(points)
 
     assert hull.tolist() == [[0, 0], [2, 0], [2, 2], [0, 2]]
+
+
+def test_boundary_polygon_is_the_closed_hull_rounded_to_seven_decimals() -> None:
+    lng = [118.790000004, 118.8, 118.8, 118.79, 118.795]
+    lat = [32.06, 32.06, 32.07, 32.07, 32.065]
+
+    polygon = boundary_polygon(lng, lat)
+
+    assert polygon == {
+        "type": "Polygon",
+        "coordinates": [[[118.79, 32.07], [118.79, 32.06], [118.8, 32.06], [118.8, 32.07],
+                         [118.79, 32.07]]],
+    }  # fmt: skip
+
+
+def test_one_building_grid_is_drawn_as_a_small_box_not_left_without_a_boundary() -> None:
+    polygon = boundary_polygon([118.79], [32.06])
+
+    assert polygon["coordinates"] == [
+        [[118.7899, 32.0599], [118.7901, 32.0599], [118.7901, 32.0601], [118.7899, 32.0601],
+         [118.7899, 32.0599]]
+    ]  # fmt: skip
 
 
 def test_polsby_popper_of_a_square_and_of_degenerate_hulls() -> None:

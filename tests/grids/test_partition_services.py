@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from grids.models import Building, Grid, GridAssignment
+from grids.partition import FullReason, Method
 from grids.services import (
     communities_partition_apply,
     community_partition_apply,
@@ -176,3 +178,40 @@ def test_city_wide_apply_matches_the_per_community_preview() -> None:
         sorted(g.population for g in p.grids) for p in previews
     ]
     assert Grid.objects.filter(community=second).count() == reports[1].grid_count
+
+
+def test_first_partition_says_it_partitioned_from_scratch() -> None:
+    community, _buildings = make_community_with_buildings()
+
+    report = community_partition_preview(community=community)
+
+    assert (report.method, report.full_reason) == (Method.FULL, FullReason.FIRST_PARTITION)
+    with translation.override("zh-hans"):
+        assert report.method_note == "整体重新划分：社区此前没有网格。"
+
+
+def test_a_small_change_is_repaired_locally_and_the_preview_says_so() -> None:
+    community, buildings = make_community_with_buildings(rows=6, columns=10, residents=50)
+    community_partition_apply(community=community)
+    before = dict(Building.objects.values_list("pk", "grid_id"))
+    Building.objects.filter(pk=buildings[17].pk).update(residents=80)
+
+    preview = community_partition_preview(community=community)
+    report = community_partition_apply(community=community)
+
+    assert (preview.method, preview.full_reason) == (Method.REPAIR, None)
+    with translation.override("zh-hans"):
+        assert preview.method_note == "局部修复：保留原有网格，只调整变动附近的楼栋。"
+    assert report.residents_moved == preview.residents_moved <= 80
+    after = dict(Building.objects.values_list("pk", "grid_id"))
+    assert sum(1 for pk in after if after[pk] != before[pk]) <= 1
+
+
+def test_a_new_target_size_partitions_from_scratch_and_says_why() -> None:
+    community, _buildings = make_community_with_buildings()
+    community_partition_apply(community=community)
+
+    report = community_partition_preview(community=community, target_grid_size=250)
+
+    assert (report.method, report.full_reason) == (Method.FULL, FullReason.GRID_COUNT)
+    assert report.grid_count == 8

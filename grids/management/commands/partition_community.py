@@ -82,5 +82,6 @@ def _line(report: PartitionReport) -> str:
         f"({report.grids_kept} kept, {report.grids_created} new, {report.grids_retired} "
         f"retired), {report.within_share:.0%} within ±10% of {report.ideal_grid_size:g}, "
         f"{report.oversized_single_unit} single oversized buildings, "
-        f"{report.residents_moved} residents change grid"
+        f"{report.residents_moved} residents change grid ({report.method}"
+        f"{', ' + report.full_reason if report.full_reason else ''})"
     )

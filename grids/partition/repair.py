@@ -1,0 +1,250 @@
+"""Local repair: re-partition after a small change by starting from the old grids.
+
+A partition from scratch (``algorithm``) answers a change of 1% of a community's residents
+by moving a median of 5-10% of them to another grid, because the bisection draws new lines
+and ``match_labels`` can only keep the grids' ids, not their buildings. A repair keeps
+every building where it was, puts a new building in the grid of its nearest neighbour,
+and runs only the refinement, which moves boundary units of the grids that the change
+pushed out of range. It keeps the grid count while that count still gives grids within
+``TOLERANCE`` of the target, so one new building does not turn 10 grids into 11.
+
+A community is partitioned from scratch instead when the repair cannot stand in for it:
+
+- ``first_partition``: no building has a grid yet;
+- ``grid_count``: the old number of grids no longer fits the target (the community grew or
+  shrank past ``GRID_COUNT_HYSTERESIS``, or the target changed);
+- ``oversized_unit``: a building now too large to share a grid shares one;
+- ``out_of_tolerance``: the repair leaves more grids out of range than a partition from
+  scratch would, and one of them more than ``SLACK`` beyond the tolerance.
+
+A grid that only a large move could bring back (two towers of 260 and 305 residents when
+the ideal drops to 512) is left up to ``SLACK`` beyond the tolerance: the figures are in
+``bench/repartition.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.spatial import cKDTree
+
+from grids.partition.algorithm import partition_city, set_apart_oversized_units
+from grids.partition.arrays import BoolArray, FloatArray, IntArray, count_by, sum_by
+from grids.partition.geometry import community_metres
+from grids.partition.quality import TOLERANCE, classify, grid_counts
+from grids.partition.refinement import refine
+from grids.partition.validation import label_vector, validated_city
+
+# A repair moves no more than this share of a grid's ideal size in one move or swap (so no
+# two towers swap); a grid that only such a move could bring into range is left up to
+# SLACK beyond the tolerance rather than moving a tower's residents to another worker.
+MOVE_CAP = 0.5
+SLACK = 0.10
+# The grid count is kept while each grid's ideal size stays within the tolerance of the
+# target, or while rounding population / target would give it give or take a tenth of a
+# grid: a community on the edge between 3 and 4 grids does not flip on every new building.
+GRID_COUNT_HYSTERESIS = 0.1
+NEW_UNIT_NEIGHBOURS = 8
+
+
+class Method(StrEnum):
+    """How a community's new grids were found."""
+
+    REPAIR = "repair"
+    FULL = "full"
+
+
+class FullReason(StrEnum):
+    """Why a community was partitioned from scratch rather than repaired."""
+
+    FIRST_PARTITION = "first_partition"
+    GRID_COUNT = "grid_count"
+    OVERSIZED_UNIT = "oversized_unit"
+    OUT_OF_TOLERANCE = "out_of_tolerance"
+
+
+@dataclass(frozen=True)
+class CityRepair:
+    """Labels of every unit and, per community (in sorted id order), what was done.
+
+    A repaired community's labels are its old labels (the same numbers, so the same grids);
+    a community partitioned from scratch has labels 0..k-1 still to be matched to its old
+    grids with ``match_labels``.
+    """
+
+    labels: IntArray
+    methods: list[Method]
+    reasons: list[FullReason | None]
+
+
+def repair_community(
+    lat: ArrayLike,
+    lng: ArrayLike,
+    residents: ArrayLike,
+    old_labels: ArrayLike,
+    *,
+    target: int = 500,
+) -> CityRepair:
+    """``repair_city`` for one community."""
+    single = np.zeros(np.size(lat), np.int64)
+    return repair_city(single, lat, lng, residents, old_labels, target=target)
+
+
+def repair_city(
+    community: ArrayLike,
+    lat: ArrayLike,
+    lng: ArrayLike,
+    residents: ArrayLike,
+    old_labels: ArrayLike,
+    *,
+    target: int = 500,
+) -> CityRepair:
+    """Repair every community whose old grids allow it, partition the others from scratch.
+
+    ``old_labels`` holds each unit's grid before the change (any whole numbers within a
+    community), -1 for a unit that had none (a new building).
+    """
+    codes, lat_a, lng_a, weight = validated_city(community, lat, lng, residents, target)
+    old = label_vector(old_labels, "old_labels", len(weight), lowest=-1)
+    full = partition_city(codes, lat_a, lng_a, weight, target=target)
+    x, y = community_metres(codes, lat_a, lng_a)
+    dense, old_label_of_grid, old_grids = _dense_old_labels(codes, old)
+    reasons = _reasons_before_repair(codes, weight, dense, old_grids, target)
+    tried = reasons == ""
+    settled = dense >= 0
+    _join_nearest_grid(codes, x, y, weight, dense, old_grids, tried)
+    repaired = _refined(codes, x, y, weight, dense, old_grids, tried, settled)
+    full_grids, kept_grids = grid_counts(codes, weight, target=target), np.maximum(old_grids, 1)
+    full_out = _out_of_range(codes, full, weight, full_grids, TOLERANCE)
+    repair_out = _out_of_range(codes, repaired, weight, kept_grids, TOLERANCE)
+    repair_far_out = _out_of_range(codes, repaired, weight, kept_grids, TOLERANCE + SLACK)
+    worse = (repair_out > full_out) & (repair_far_out > 0)
+    reasons[tried & worse] = FullReason.OUT_OF_TOLERANCE.value
+    kept = reasons == ""
+    labels = full.copy()
+    units = np.flatnonzero(kept[codes])
+    labels[units] = old_label_of_grid[_offsets(old_grids)[codes[units]] + repaired[units]]
+    return CityRepair(
+        labels,
+        [Method.REPAIR if not reason else Method.FULL for reason in reasons],
+        [FullReason(reason) if reason else None for reason in reasons],
+    )
+
+
+def _offsets(grids: IntArray) -> IntArray:
+    return np.r_[0, np.cumsum(grids)[:-1]].astype(np.int64)
+
+
+def _dense_old_labels(codes: IntArray, old: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Old labels as 0..k-1 per community (-1 kept), the old label of each dense grid in
+    city order, and the old grid count per community."""
+    communities = int(codes.max()) + 1
+    labelled = old >= 0
+    span = int(old.max()) + 2 if len(old) else 1
+    keys, inverse = np.unique(codes[labelled] * span + old[labelled], return_inverse=True)
+    key_community = keys // span
+    old_grids = count_by(key_community, communities)
+    dense = np.full(len(old), -1, np.int64)
+    dense[labelled] = inverse - _offsets(old_grids)[codes[labelled]]
+    return dense, (keys % span).astype(np.int64), old_grids
+
+
+def _reasons_before_repair(
+    codes: IntArray, weight: FloatArray, dense: IntArray, old_grids: IntArray, target: int
+) -> np.ndarray:
+    """Per community, why it cannot be repaired ("" when it can be tried)."""
+    population = sum_by(codes, weight, len(old_grids))
+    reasons = np.full(len(old_grids), "", dtype=object)
+    safe_grids = np.maximum(old_grids, 1)
+    off_by = np.abs(population / target - old_grids)  # in grids of the target size
+    fits = off_by <= np.maximum(TOLERANCE * old_grids, 0.5 + GRID_COUNT_HYSTERESIS)
+    reasons[~fits] = FullReason.GRID_COUNT.value
+    oversized = set_apart_oversized_units(codes, weight, safe_grids)[1]
+    spare = int(old_grids.sum())  # new units count in a slot of their own
+    grid = np.where(dense >= 0, _offsets(old_grids)[codes] + dense, spare)
+    shared = oversized & (dense >= 0) & (count_by(grid, spare + 1)[grid] > 1)
+    reasons[np.unique(codes[shared])] = FullReason.OVERSIZED_UNIT.value
+    reasons[old_grids == 0] = FullReason.FIRST_PARTITION.value
+    return reasons
+
+
+def _join_nearest_grid(
+    codes: IntArray,
+    x: FloatArray,
+    y: FloatArray,
+    weight: FloatArray,
+    dense: IntArray,
+    old_grids: IntArray,
+    tried: BoolArray,
+) -> None:
+    """Give each new unit of a community to repair the grid with the most room among the
+    grids of its nearest old units (the nearest one's on a tie)."""
+    new = np.flatnonzero((dense < 0) & tried[codes])
+    if not len(new):
+        return
+    span = max(float(np.ptp(x)), float(np.ptp(y)), 1.0)
+    points = np.c_[x, y, codes * 4 * span]  # communities far apart on a third axis
+    old = np.flatnonzero(dense >= 0)
+    wanted = min(NEW_UNIT_NEIGHBOURS, len(old))
+    _, nearest = cKDTree(points[old]).query(points[new], k=wanted)
+    nearest = old[np.asarray(nearest, np.int64).reshape(len(new), wanted)]
+    offsets = _offsets(old_grids)
+    grid = offsets[codes[nearest]] + dense[nearest]
+    population = sum_by(offsets[codes[old]] + dense[old], weight[old], int(old_grids.sum()))
+    # Stable argmin: the first (nearest) grid among those with the fewest residents.
+    choice = np.argmin(population[grid], axis=1)
+    for unit, pick in zip(new.tolist(), nearest[np.arange(len(new)), choice].tolist(), strict=True):
+        dense[unit] = dense[pick]
+        population[offsets[codes[unit]] + dense[unit]] += weight[unit]
+
+
+def _refined(
+    codes: IntArray,
+    x: FloatArray,
+    y: FloatArray,
+    weight: FloatArray,
+    dense: IntArray,
+    old_grids: IntArray,
+    tried: BoolArray,
+    settled: BoolArray,
+) -> IntArray:
+    """The refinement pass over the repaired communities' old grids (others untouched)."""
+    units = np.flatnonzero(tried[codes])
+    labels = dense.copy()
+    if not len(units):
+        return labels
+    kept_communities, local_codes = np.unique(codes[units], return_inverse=True)
+    grids = old_grids[kept_communities]
+    local_weight = weight[units]
+    labels_in = dense[units]
+    _, oversized, _, ideal = set_apart_oversized_units(local_codes, local_weight, grids)
+    cost = np.where(settled[units], local_weight, 0.0)  # a new building changes no one's worker
+    labels[units] = refine(
+        local_codes, x[units], y[units], local_weight, labels_in, grids,
+        np.repeat(ideal, grids), oversized, move_cost=cost, move_cap=MOVE_CAP,
+    )  # fmt: skip
+    return labels
+
+
+def _out_of_range(
+    codes: IntArray, labels: IntArray, weight: FloatArray, grids: IntArray, tolerance: float
+) -> IntArray:
+    """Per community, grids outside ``tolerance`` of population / k (k = ``grids``), not
+    counting single units too large for any grid: the measure of ``grid_balance``."""
+    valid = labels >= 0
+    slots = np.zeros(len(grids), np.int64)
+    np.maximum.at(slots, codes[valid], labels[valid] + 1)
+    slots = np.maximum(slots, 1)
+    grid = _offsets(slots)[codes] + np.maximum(labels, 0)
+    total = int(slots.sum())
+    population = sum_by(grid, weight, total)
+    units = count_by(grid, total)
+    owner = np.repeat(np.arange(len(grids)), slots)
+    ideal = (sum_by(codes, weight, len(grids)) / np.maximum(grids, 1))[owner]
+    oversized = classify(population, units, ideal)[1]
+    within = np.abs(population - ideal) <= tolerance * ideal
+    bad = ~within & ~oversized & (units > 0)
+    return count_by(owner[bad], len(grids))
