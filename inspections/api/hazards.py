@@ -124,8 +124,8 @@ class HazardListApi(ScopedListApi):
         return hazard_list_rows(user=user, filters=self.request.query_params)
 
     def body(self, page: Sequence[Any]) -> list[dict[str, Any]]:
-        now, unnamed = timezone.now(), str(_("Safety worker"))
-        return [hazard_row(row, now=now, unnamed=unnamed) for row in page]
+        now = timezone.now()
+        return [hazard_row(row, now=now) for row in page]
 
     @extend_schema(
         request=InputSerializer,
