@@ -34,7 +34,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("manifest.webmanifest", fieldapp.manifest, name="fieldapp-manifest"),
     path("sw.js", fieldapp.service_worker, name="fieldapp-sw"),
+    path("favicon.ico", fieldapp.favicon, name="favicon"),
     path("", fieldapp.index, name="fieldapp"),
+    re_path(fieldapp.SCREEN_PATH, fieldapp.index, name="fieldapp-screen"),
 ]
 
 if settings.DEBUG:
