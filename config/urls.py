@@ -20,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("grids.urls")),
     path("", include("inspections.urls")),
     path("", include("points.urls")),
+    path("", include("volunteers.urls")),
 ]
 
 urlpatterns = [

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.demo import DemoContext
+from config.photos import process_photo
 from grids.models import Building, Enterprise, Grid, GridAssignment, Role, RoleGrant
 from inspections.guidance import SEEDED_GUIDANCE
 from inspections.models import (
@@ -35,7 +36,6 @@ from inspections.models import (
     Photo,
     PhotoStage,
 )
-from inspections.photos import process_photo
 
 S = HazardStatus
 FLOORS = {"code": "floor", "datatype": "number", "required": True, "description": "所在楼层"}

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from config.photos import ProcessedPhoto, process_photo, read_upload
 from grids.selectors import user_active_grid
 from inspections.events import HAZARD_COMMENTED, hazard_publish
 from inspections.models import EventKind, Hazard, HazardEvent, ItemResult, Photo, PhotoStage
-from inspections.photos import ProcessedPhoto, process_photo, read_upload
 from inspections.selectors import hazard_get, user_staffs_community
 
 PHOTO_DIR = "hazard-photos"
