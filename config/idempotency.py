@@ -7,7 +7,12 @@ fingerprint of the content: a retry with the same content finds the row and answ
 first time did; the same UUID with other content is a 409, never a silent second write.
 
 Used by hazard reports, patrol inspections and hazard timeline lines (comments and
-transitions); redemptions use the ``Idempotency-Key`` header on the voucher the same way.
+transitions) through ``idempotent_replay``; redemptions store their ``Idempotency-Key``
+header on the voucher and replay through the same core, ``replay_by_key``. A new program
+with a write a phone may retry gives its row a unique ``client_uuid`` and a
+``fingerprint`` (``content_fingerprint`` of what was sent), and calls
+``idempotent_replay`` first in its service; a key that races (IntegrityError on the
+unique key) is answered by replaying once more.
 """
 
 from __future__ import annotations
@@ -31,6 +36,22 @@ def content_fingerprint(*parts: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def replay_by_key(
+    rows: QuerySet[M],
+    *,
+    key: dict[str, Any],
+    same: Callable[[M], bool],
+    conflict: Callable[[M], Exception],
+) -> M | None:
+    """The row an earlier send under ``key`` created, or None if there is none yet; one
+    made from other content (``same`` is False) raises ``conflict(row)``, never a second
+    write."""
+    existing = rows.filter(**key).first()
+    if existing is not None and not same(existing):
+        raise conflict(existing)
+    return existing
+
+
 def idempotent_replay(
     rows: QuerySet[M],
     *,
@@ -46,9 +67,11 @@ def idempotent_replay(
     """
     if client_uuid is None:
         return None
-    existing = rows.filter(client_uuid=client_uuid).first()
-    if existing is None:
-        return None
-    if getattr(existing, "fingerprint") != fingerprint:  # noqa: B009 - any model with the field
-        raise Conflict(conflict_message, code="client_uuid_reused", current=current(existing))
-    return existing
+    return replay_by_key(
+        rows,
+        key={"client_uuid": client_uuid},
+        same=lambda row: getattr(row, "fingerprint") == fingerprint,  # noqa: B009 - any model
+        conflict=lambda row: Conflict(
+            conflict_message, code="client_uuid_reused", current=current(row)
+        ),
+    )

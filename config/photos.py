@@ -23,11 +23,9 @@ from PIL import ExifTags, Image, JpegImagePlugin
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 DISPLAY_MAX_PX = 2048
 THUMBNAIL_MAX_PX = 320
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 40_000_000
 # Pillow warns above this and refuses above twice this; we refuse above it ourselves,
 # from the header, before any pixel is decoded.
-Image.MAX_IMAGE_PIXELS = max(Image.MAX_IMAGE_PIXELS or 0, DEFAULT_MAX_PIXELS)
+Image.MAX_IMAGE_PIXELS = max(Image.MAX_IMAGE_PIXELS or 0, settings.HAZARD_PHOTO_MAX_PIXELS)
 
 
 @dataclass(frozen=True)
@@ -42,11 +40,11 @@ class ProcessedPhoto:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "HAZARD_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.HAZARD_PHOTO_MAX_BYTES)
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "HAZARD_PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    return int(settings.HAZARD_PHOTO_MAX_PIXELS)
 
 
 def refuse(message: str, code: str) -> ValidationError:

@@ -43,6 +43,12 @@ class Role(models.TextChoices):
     DISTRICT_MANAGER = "district_manager", _("District manager")
 
 
+def public_name(display_name: str) -> str:
+    """The one rule for how a person is shown to others (``User.public_name``, and the
+    hazard list's rows built without a User instance)."""
+    return display_name or str(_("Safety worker"))
+
+
 class User(AbstractUser):
     """Anyone who signs in. Every user is a resident; other roles come from RoleGrant."""
 
@@ -96,7 +102,7 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """What other people see: the display name, never the username or phone."""
-        return self.display_name or str(_("Safety worker"))
+        return public_name(self.display_name)
 
 
 class RoleGrant(models.Model):

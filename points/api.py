@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import segno
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.lists import ScopedListApi
 from config.api.schema import ErrorSerializer
 from grids.models import Community, User
 from points.models import EntryKind, LedgerEntry, Reward, Voucher, VoucherStatus
@@ -108,7 +108,7 @@ class BalanceApi(APIView):
         return Response(self.OutputSerializer(account).data)
 
 
-class HistoryApi(generics.ListAPIView):
+class HistoryApi(ScopedListApi):
     """My ledger, newest first: every point earned, spent, refunded, expired or adjusted."""
 
     class OutputSerializer(serializers.Serializer):
@@ -122,17 +122,17 @@ class HistoryApi(generics.ListAPIView):
         created_at = serializers.DateTimeField()
 
     serializer_class = OutputSerializer
-    queryset = LedgerEntry.objects.none()  # for the schema; rows come from the selector
+    model = LedgerEntry
 
-    def get_queryset(self) -> Any:
-        return ledger_history(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return ledger_history(user=user)
 
     @extend_schema(tags=["points"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
-class RewardListApi(generics.ListAPIView):
+class RewardListApi(ScopedListApi):
     """Rewards offered to me now, cheapest first."""
 
     class OutputSerializer(RewardRefSerializer):
@@ -149,10 +149,10 @@ class RewardListApi(generics.ListAPIView):
             return reward.photo.url if reward.photo else None
 
     serializer_class = OutputSerializer
-    queryset = Reward.objects.none()  # for the schema; rows come from the selector
+    model = Reward
 
-    def get_queryset(self) -> Any:
-        return reward_catalogue(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return reward_catalogue(user=user)
 
     @extend_schema(tags=["rewards"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -210,21 +210,19 @@ class RewardRedeemApi(APIView):
                 {"Idempotency-Key": [_("This header is required to redeem.")]}, code="required"
             )
         reward = reward_get(reward_id=reward_id)
-        if reward is None:
-            raise Http404
         voucher = reward_redeem(user=request.user, reward=reward, idempotency_key=key)
         body = VoucherDetailSerializer(voucher, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class VoucherListApi(generics.ListAPIView):
+class VoucherListApi(ScopedListApi):
     """My vouchers, newest first."""
 
     serializer_class = VoucherSerializer
-    queryset = Voucher.objects.none()  # for the schema; rows come from the selector
+    model = Voucher
 
-    def get_queryset(self) -> Any:
-        return voucher_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return voucher_list(user=user)
 
     @extend_schema(tags=["vouchers"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -232,10 +230,7 @@ class VoucherListApi(generics.ListAPIView):
 
 
 def _my_voucher(request: Request, code: str) -> Voucher:
-    voucher = voucher_get(user=request.user, code=code)
-    if voucher is None:
-        raise Http404
-    return voucher
+    return voucher_get(user=request.user, code=code)
 
 
 class VoucherDetailApi(APIView):

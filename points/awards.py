@@ -25,11 +25,13 @@ How it is durable: ``award`` writes a ``PendingAward`` row in the caller's trans
 (unique on kind and source: awarding the same event again is a no-op) and registers an
 ``on_commit`` drain of that row. The drain pays through ``points_award`` (the ledger's
 unique source key makes a retry pay once), then marks the row done, in one transaction.
-If the process dies between commit and drain, or the drain fails (no active rule for the
-kind, a database error), the row stays pending, the failure is logged and nothing is
-raised into the request: a committed change never becomes a 500. ``manage.py
-points_drain_awards`` (cron) pays pending rows; two drains racing pay once (the row is
-locked, then re-read).
+When no earning rule is active for the kind (an admin switched it off) or a cap is
+reached, the row is done without payment and says why (``unpaid_reason``): a rule
+switched back on later pays no backlog, as before the seam. If the process dies between
+commit and drain, or the drain fails (an exception: a database error, a refused kind),
+the row stays pending, the failure is logged and nothing is raised into the request: a
+committed change never becomes a 500. ``manage.py points_drain_awards`` (cron) pays
+pending rows; two drains racing pay once (the row is locked, then re-read).
 """
 
 from __future__ import annotations
@@ -40,7 +42,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from points.models import EarningRule, EarnKind, EntryKind, LedgerEntry, PendingAward
+from points.models import (
+    EarningRule,
+    EarnKind,
+    EntryKind,
+    LedgerEntry,
+    PendingAward,
+    UnpaidReason,
+)
 from points.services.awards import points_award
 
 logger = logging.getLogger(__name__)
@@ -50,10 +59,6 @@ SOURCE_MAX_LENGTH = PendingAward._meta.get_field("source").max_length or 120
 
 class AwardOutsideTransaction(RuntimeError):
     """``award`` needs the caller's transaction: it must never pay before that commits."""
-
-
-class NoActiveRule(Exception):
-    """No earning rule pays this kind now; the award waits until one does."""
 
 
 def award(*, user_id: int, kind: EarnKind, source: str, note: str = "") -> None:
@@ -94,15 +99,19 @@ def pending_award_pay(*, kind: str, source: str) -> bool:
 
 
 def _pay(row: PendingAward) -> None:
-    if not EarningRule.objects.filter(kind=row.kind, active=True).exists():
-        raise NoActiveRule(f"no active earning rule for {row.kind}")
-    entry = points_award(user=row.user, kind=row.kind, source=row.source, note=row.note)
-    if entry is None:  # paid before (a retry after a crash), or over a cap
-        paid = LedgerEntry.objects.filter(kind=EntryKind.EARN, rule__kind=row.kind)
-        entry = paid.filter(source=row.source).first()
+    entry, reason = None, UnpaidReason.NO_ACTIVE_RULE
+    if EarningRule.objects.filter(kind=row.kind, active=True).exists():
+        entry = points_award(user=row.user, kind=row.kind, source=row.source, note=row.note)
+        if entry is None:  # paid before (a retry after a crash), or over a cap
+            paid = LedgerEntry.objects.filter(kind=EntryKind.EARN, rule__kind=row.kind)
+            entry = paid.filter(source=row.source).first()
+        reason = UnpaidReason.CAP_REACHED
     row.entry, row.done_at, row.last_error = entry, timezone.now(), ""
+    row.unpaid_reason = "" if entry else reason
     row.attempts += 1
-    row.save(update_fields=["entry", "done_at", "last_error", "attempts"])
+    row.save(update_fields=["entry", "done_at", "unpaid_reason", "last_error", "attempts"])
+    if not entry:
+        logger.info("points: award %s %s done unpaid (%s)", row.kind, row.source, reason)
 
 
 def _record_failure(*, kind: str, source: str, error: Exception) -> None:

@@ -273,6 +273,13 @@ class LedgerEntry(models.Model):
         return f"{self.kind} {self.amount:+d}"
 
 
+class UnpaidReason(models.TextChoices):
+    """Why a finished award paid nothing (an empty reason: it paid, or was paid before)."""
+
+    NO_ACTIVE_RULE = "no_active_rule", _("No earning rule was active for this kind")
+    CAP_REACHED = "cap_reached", _("A daily or monthly cap was reached")
+
+
 class PendingAward(models.Model):
     """An award written in the payer's transaction and paid after it commits.
 
@@ -304,7 +311,10 @@ class PendingAward(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Empty when done: the event was already paid or a cap was reached."),
+        help_text=_("Empty when done without payment: see why unpaid."),
+    )
+    unpaid_reason = models.CharField(
+        _("why unpaid"), max_length=16, choices=UnpaidReason.choices, blank=True
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

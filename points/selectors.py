@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,9 +56,13 @@ def reward_catalogue(*, user: Any, now: datetime | None = None) -> QuerySet[Rewa
     )
 
 
-def reward_get(*, reward_id: int) -> Reward | None:
-    """Any reward by id; whether it is offered to the user is the redeem service's call."""
-    return Reward.objects.filter(pk=reward_id).first()
+def reward_get(*, reward_id: int) -> Reward:
+    """Any reward by id, or 404; whether it is offered to the user is the redeem service's
+    call (a reward not offered is a 400 ``reward_unavailable`` there, as before)."""
+    reward = Reward.objects.filter(pk=reward_id).first()
+    if reward is None:
+        raise Http404
+    return reward
 
 
 def voucher_list(*, user: Any) -> QuerySet[Voucher]:
@@ -65,9 +70,12 @@ def voucher_list(*, user: Any) -> QuerySet[Voucher]:
     return Voucher.objects.filter(user=user).select_related("reward")
 
 
-def voucher_get(*, user: Any, code: str) -> Voucher | None:
-    """One of the user's own vouchers by code."""
-    return voucher_list(user=user).filter(code=voucher_code_normalize(code)).first()
+def voucher_get(*, user: Any, code: str) -> Voucher:
+    """One of the user's own vouchers by code, or 404."""
+    voucher = voucher_list(user=user).filter(code=voucher_code_normalize(code)).first()
+    if voucher is None:
+        raise Http404
+    return voucher
 
 
 def voucher_code_normalize(code: str) -> str:
@@ -203,8 +211,9 @@ def user_may_fulfil(*, staff: Any, reward: Reward) -> bool:
     return mine.exists()
 
 
-def counter_voucher_get(*, user: Any, code: str) -> Voucher | None:
-    """A voucher shown at the counter: one this staff member may see or hand over."""
+def counter_voucher_find(*, user: Any, code: str) -> Voucher | None:
+    """A voucher shown at the counter: one this staff member may see or hand over; None
+    when there is none (the counter form says so: a search, not a not-found)."""
     voucher = (
         Voucher.objects.select_related("reward", "user")
         .filter(code=voucher_code_normalize(code))

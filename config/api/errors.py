@@ -52,7 +52,9 @@ def _local_times(value: Any) -> Any:
     return value
 
 
-def _to_drf(exc: Exception) -> Exception:
+def to_drf(exc: Exception) -> Exception:
+    """Django's domain errors (raised by services and selectors) as DRF's exceptions; the
+    one translation every exception handler of the project starts from."""
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=get_error_detail(exc))
     if isinstance(exc, Http404):
@@ -119,7 +121,7 @@ def _validation_body(detail: Any) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler that answers every error in the shared format."""
-    exc = _to_drf(exc)
+    exc = to_drf(exc)
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response

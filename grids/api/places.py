@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.lists import ScopedListApi, ScopedRowsMixin
 from config.api.pagination import CursorPagination
 from grids.filters import BuildingFilter, CommunityFilter, EnterpriseFilter, GridFilter
 from grids.models import Building, Community, District, Enterprise, Grid, RiskColour
@@ -118,21 +119,7 @@ class EnterpriseOutputSerializer(serializers.Serializer):
     grid_id = serializers.IntegerField(allow_null=True)
 
 
-class _ScopedQuerysetMixin(generics.GenericAPIView):
-    """``get_queryset`` through the scoping selector; the schema generator has no user."""
-
-    model: type[Any]
-
-    def selector(self, user: Any) -> QuerySet[Any]:
-        raise NotImplementedError
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
-        return self.selector(self.request.user)
-
-
-class _PlaceList(_ScopedQuerysetMixin, generics.ListAPIView):
+class _PlaceList(ScopedListApi):
     pagination_class = ByIdPagination
 
 
@@ -143,7 +130,7 @@ class DistrictListApi(_PlaceList):
     model = District
     serializer_class = PlaceRefSerializer
 
-    def selector(self, user: Any) -> QuerySet[Any]:
+    def rows(self, user: Any) -> QuerySet[Any]:
         return district_list(user=user)
 
 
@@ -155,7 +142,7 @@ class CommunityListApi(_PlaceList):
     serializer_class = CommunityOutputSerializer
     filterset_class = CommunityFilter
 
-    def selector(self, user: Any) -> QuerySet[Any]:
+    def rows(self, user: Any) -> QuerySet[Any]:
         return community_list(user=user)
 
 
@@ -167,18 +154,18 @@ class GridListApi(_PlaceList):
     serializer_class = GridOutputSerializer
     filterset_class = GridFilter
 
-    def selector(self, user: Any) -> QuerySet[Any]:
+    def rows(self, user: Any) -> QuerySet[Any]:
         return grid_list(user=user)
 
 
 @extend_schema(tags=["places"])
-class GridDetailApi(_ScopedQuerysetMixin, generics.RetrieveAPIView):
+class GridDetailApi(ScopedRowsMixin, generics.RetrieveAPIView):
     """One grid the user may see."""
 
     model = Grid
     serializer_class = GridOutputSerializer
 
-    def selector(self, user: Any) -> QuerySet[Any]:
+    def rows(self, user: Any) -> QuerySet[Any]:
         return grid_list(user=user)
 
 
@@ -190,18 +177,18 @@ class BuildingListApi(_PlaceList):
     serializer_class = BuildingOutputSerializer
     filterset_class = BuildingFilter
 
-    def selector(self, user: Any) -> QuerySet[Any]:
+    def rows(self, user: Any) -> QuerySet[Any]:
         return building_list(user=user)
 
 
 @extend_schema(tags=["places"])
-class BuildingDetailApi(_ScopedQuerysetMixin, generics.RetrieveAPIView):
+class BuildingDetailApi(ScopedRowsMixin, generics.RetrieveAPIView):
     """One building the user may see."""
 
     model = Building
     serializer_class = BuildingOutputSerializer
 
-    def selector(self, user: Any) -> QuerySet[Any]:
+    def rows(self, user: Any) -> QuerySet[Any]:
         return building_list(user=user)
 
 
@@ -213,18 +200,18 @@ class EnterpriseListApi(_PlaceList):
     serializer_class = EnterpriseOutputSerializer
     filterset_class = EnterpriseFilter
 
-    def selector(self, user: Any) -> QuerySet[Any]:
+    def rows(self, user: Any) -> QuerySet[Any]:
         return enterprise_list(user=user)
 
 
 @extend_schema(tags=["places"])
-class EnterpriseDetailApi(_ScopedQuerysetMixin, generics.RetrieveAPIView):
+class EnterpriseDetailApi(ScopedRowsMixin, generics.RetrieveAPIView):
     """One enterprise or site the user may see."""
 
     model = Enterprise
     serializer_class = EnterpriseOutputSerializer
 
-    def selector(self, user: Any) -> QuerySet[Any]:
+    def rows(self, user: Any) -> QuerySet[Any]:
         return enterprise_list(user=user)
 
 

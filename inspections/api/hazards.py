@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.ids import IdField
+from config.api.lists import ScopedListApi
 from config.api.pagination import CursorPagination
 from grids.models import RiskColour
 from inspections import services
@@ -72,13 +74,15 @@ class CategoryListApi(APIView):
         return Response(self.OutputSerializer(category_list(), many=True).data)
 
 
-class HazardListApi(APIView):
+class HazardListApi(ScopedListApi):
     """Hazards the caller may see, filtered, ordered and cursor-paginated; POST reports one."""
 
+    model = Hazard
+    serializer_class = HazardSummarySerializer
     # For the schema's filter parameters; the selector applies the same FilterSet.
-    queryset = Hazard.objects.none()
-    filter_backends: ClassVar[list[Any]] = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = HazardFilter
+    filters_in_selector = True
     pagination_class = HazardPagination
     extra_error_codes: ClassVar[list[int]] = [409]
 
@@ -116,14 +120,15 @@ class HazardListApi(APIView):
         responses=HazardSummarySerializer(many=True),
         tags=["hazards"],
     )
-    def get(self, request: Request) -> Response:
-        rows = hazard_list_rows(user=request.user, filters=request.query_params)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
-        now, unnamed = timezone.now(), str(_("Safety worker"))
-        return paginator.get_paginated_response(
-            [hazard_row(row, now=now, unnamed=unnamed) for row in page]
-        )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def rows(self, user: Any) -> QuerySet[Any]:
+        return hazard_list_rows(user=user, filters=self.request.query_params)
+
+    def body(self, page: Sequence[Any]) -> list[dict[str, Any]]:
+        now = timezone.now()
+        return [hazard_row(row, now=now) for row in page]
 
     @extend_schema(
         request=InputSerializer,
@@ -175,44 +180,6 @@ class VersionSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
-class TransitionApi(APIView):
-    """Base for one lifecycle step: validates input, calls its service, returns the hazard."""
-
-    extra_error_codes: ClassVar[list[int]] = [409]
-    InputSerializer: ClassVar[type[serializers.Serializer]] = VersionSerializer
-    service: ClassVar[Callable[..., Hazard]]
-
-    def post(self, request: Request, pk: int) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        type(self).service(user=request.user, hazard_id=pk, **data.validated_data)
-        hazard = hazard_detail(user=request.user, hazard_id=pk)
-        return Response(HazardDetailSerializer(hazard, context=serializer_context(request)).data)
-
-
-def transition_api(
-    name: str,
-    service: Callable[..., Hazard],
-    summary: str,
-    input_serializer: type[serializers.Serializer] = VersionSerializer,
-) -> type[TransitionApi]:
-    """A documented TransitionApi subclass for ``service``."""
-
-    def post(self: TransitionApi, request: Request, pk: int) -> Response:
-        return TransitionApi.post(self, request, pk)
-
-    post = extend_schema(
-        request=input_serializer,
-        responses=HazardDetailSerializer,
-        tags=["hazard lifecycle"],
-        summary=summary,
-        operation_id=f"hazards_{name.removeprefix('Hazard').removesuffix('Api').lower()}",
-    )(post)
-    attributes = {"service": staticmethod(service), "InputSerializer": input_serializer}
-    view = type(name, (TransitionApi,), {**attributes, "post": post, "__doc__": summary})
-    return view
-
-
 class AssignInputSerializer(VersionSerializer):
     assignee = IdField(source="assignee_id")
 
@@ -231,47 +198,93 @@ class NoteRequiredSerializer(VersionSerializer):
     note = serializers.CharField(max_length=2000)
 
 
-HazardAssignApi = transition_api(
-    "HazardAssignApi",
-    services.hazard_assign,
-    "Assign (staff of the community).",
-    AssignInputSerializer,
-)
-HazardStartApi = transition_api(
-    "HazardStartApi", services.hazard_start_rectification, "Start rectification (assignee)."
-)
-HazardSubmitFixApi = transition_api(
-    "HazardSubmitFixApi", services.hazard_submit_fix, "Submit the fix for verification (assignee)."
-)
-HazardReturnFixApi = transition_api(
-    "HazardReturnFixApi",
-    services.hazard_return_fix,
-    "Verification failed: back to rectification (staff).",
-    NoteRequiredSerializer,
-)
-HazardCloseApi = transition_api(
-    "HazardCloseApi",
-    services.hazard_close,
-    "Verify and close (staff; needs an after photo; major: not the fixer).",
-)
-HazardRejectApi = transition_api(
-    "HazardRejectApi",
-    services.hazard_reject,
-    "Reject with a reason (staff).",
-    RejectInputSerializer,
-)
-HazardMarkDuplicateApi = transition_api(
-    "HazardMarkDuplicateApi",
-    services.hazard_mark_duplicate,
-    "Mark as a duplicate of another hazard (staff).",
-    DuplicateInputSerializer,
-)
-HazardReopenApi = transition_api(
-    "HazardReopenApi",
-    services.hazard_reopen,
-    "Reopen a recently closed hazard (staff).",
-    NoteRequiredSerializer,
-)
+class TransitionApi(APIView):
+    """Base for one lifecycle step: validates input, calls its service, returns the hazard.
+
+    A step is a plain subclass naming its ``service`` and ``InputSerializer``; its
+    docstring is its summary in the schema (``__init_subclass__`` documents it).
+    """
+
+    extra_error_codes: ClassVar[list[int]] = [409]
+    InputSerializer: ClassVar[type[serializers.Serializer]] = VersionSerializer
+    service: ClassVar[Callable[..., Hazard]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        step = cls.__name__.removeprefix("Hazard").removesuffix("Api").lower()
+
+        def post(self: TransitionApi, request: Request, pk: int) -> Response:
+            return self.step_post(request, pk)
+
+        # Annotated per subclass: drf-spectacular takes an operation id from a method only.
+        documented = extend_schema(
+            request=cls.InputSerializer,
+            responses=HazardDetailSerializer,
+            tags=["hazard lifecycle"],
+            summary=cls.__doc__,
+            operation_id=f"hazards_{step}",
+        )
+        setattr(cls, "post", documented(post))  # noqa: B010
+
+    def step_post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        type(self).service(user=request.user, hazard_id=pk, **data.validated_data)
+        hazard = hazard_detail(user=request.user, hazard_id=pk)
+        return Response(HazardDetailSerializer(hazard, context=serializer_context(request)).data)
+
+
+class HazardAssignApi(TransitionApi):
+    """Assign (staff of the community)."""
+
+    service = staticmethod(services.hazard_assign)
+    InputSerializer = AssignInputSerializer
+
+
+class HazardStartApi(TransitionApi):
+    """Start rectification (assignee)."""
+
+    service = staticmethod(services.hazard_start_rectification)
+
+
+class HazardSubmitFixApi(TransitionApi):
+    """Submit the fix for verification (assignee)."""
+
+    service = staticmethod(services.hazard_submit_fix)
+
+
+class HazardReturnFixApi(TransitionApi):
+    """Verification failed: back to rectification (staff)."""
+
+    service = staticmethod(services.hazard_return_fix)
+    InputSerializer = NoteRequiredSerializer
+
+
+class HazardCloseApi(TransitionApi):
+    """Verify and close (staff; needs an after photo; major: not the fixer)."""
+
+    service = staticmethod(services.hazard_close)
+
+
+class HazardRejectApi(TransitionApi):
+    """Reject with a reason (staff)."""
+
+    service = staticmethod(services.hazard_reject)
+    InputSerializer = RejectInputSerializer
+
+
+class HazardMarkDuplicateApi(TransitionApi):
+    """Mark as a duplicate of another hazard (staff)."""
+
+    service = staticmethod(services.hazard_mark_duplicate)
+    InputSerializer = DuplicateInputSerializer
+
+
+class HazardReopenApi(TransitionApi):
+    """Reopen a recently closed hazard (staff)."""
+
+    service = staticmethod(services.hazard_reopen)
+    InputSerializer = NoteRequiredSerializer
 
 
 class HazardCommentApi(APIView):

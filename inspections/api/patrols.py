@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -12,10 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.ids import IdField
+from config.api.lists import ScopedListApi
 from config.api.pagination import CursorPagination
 from config.api.times import MomentField
 from inspections.api.serializers import photo_url
-from inspections.models import ItemOutcome, ItemResult
+from inspections.models import Inspection, ItemOutcome, ItemResult
 from inspections.selectors import checklist_template_list, inspection_due_list, inspection_list
 from inspections.services import inspection_record
 
@@ -70,10 +72,11 @@ class InspectionDetailSerializer(InspectionOutputSerializer):
     results = InspectionOutputSerializer.ResultSerializer(many=True)
 
 
-class InspectionListApi(APIView):
+class InspectionListApi(ScopedListApi):
     """Inspections the caller may see; POST records a finished one from the phone."""
 
-    pagination_class = CursorPagination
+    model = Inspection
+    serializer_class = InspectionOutputSerializer
     extra_error_codes: ClassVar[list[int]] = [409]
 
     class InputSerializer(serializers.Serializer):
@@ -97,10 +100,11 @@ class InspectionListApi(APIView):
         results = ResultSerializer(many=True)
 
     @extend_schema(responses=InspectionOutputSerializer(many=True), tags=["patrols"])
-    def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(inspection_list(user=request.user), request, view=self)
-        return paginator.get_paginated_response(InspectionOutputSerializer(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def rows(self, user: Any) -> QuerySet[Any]:
+        return inspection_list(user=user)
 
     @extend_schema(
         request=InputSerializer,

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from inspections.models import OPEN_STATUSES, Hazard, Photo
+from grids.models import public_name
+from inspections.models import Hazard, Photo, hazard_is_overdue
 from inspections.services.transitions import hazard_steps_open
 
 
@@ -65,18 +66,20 @@ class HazardSummarySerializer(serializers.Serializer):
     thumbnail_url = serializers.SerializerMethodField()
 
     def get_is_overdue(self, hazard: Hazard) -> bool:
-        return hazard.is_open and hazard.due_at < self.context["now"]
+        return hazard.is_overdue(now=self.context["now"])
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_thumbnail_url(self, hazard: Hazard) -> str | None:
         return photo_url(hazard.cover_photo_id, "thumbnail")
 
 
-def hazard_row(row: dict[str, Any], *, now: datetime, unnamed: str) -> dict[str, Any]:
+def hazard_row(row: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     """A ``HazardSummarySerializer`` body built from a ``hazard_list_rows`` row.
 
     Lists serialise 50 of these per page; walking DRF's fields over six model instances
-    per row was most of the list's time. A test pins that both give the same body.
+    per row was most of the list's time. A test pins that both give the same body; the
+    rules that are more than a copy (a person's public name, overdue, the photo URL) are
+    one function each, shared with the serializer.
     """
     grid_id, assignee_id, photo_id = row["grid_id"], row["assignee_id"], row["cover_photo_id"]
     return {
@@ -105,11 +108,11 @@ def hazard_row(row: dict[str, Any], *, now: datetime, unnamed: str) -> dict[str,
         "is_major": row["is_major"],
         "source": row["source"],
         "reporter": row["reporter_id"],
-        "assignee": {"id": assignee_id, "name": row["assignee__display_name"] or unnamed}
+        "assignee": {"id": assignee_id, "name": public_name(row["assignee__display_name"])}
         if assignee_id is not None
         else None,
         "due_at": _iso(row["due_at"]),
-        "is_overdue": row["status"] in OPEN_STATUSES and row["due_at"] < now,
+        "is_overdue": hazard_is_overdue(status=row["status"], due_at=row["due_at"], now=now),
         "escalation_level": row["escalation_level"],
         "me_too_count": row["me_too_count"],
         "version": row["version"],

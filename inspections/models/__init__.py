@@ -11,6 +11,7 @@ from inspections.models.hazards import (
     HazardStatus,
     Photo,
     PhotoStage,
+    hazard_is_overdue,
 )
 from inspections.models.patrols import (
     BUILDING_SITE_KIND,
@@ -38,4 +39,5 @@ __all__ = [
     "ItemResult",
     "Photo",
     "PhotoStage",
+    "hazard_is_overdue",
 ]

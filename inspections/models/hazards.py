@@ -96,6 +96,12 @@ OPEN_STATUSES = (
 )
 
 
+def hazard_is_overdue(*, status: str, due_at: datetime, now: datetime) -> bool:
+    """The one overdue rule: still open and past its deadline (the API's ``is_overdue``,
+    for a model instance and for a list row alike)."""
+    return status in OPEN_STATUSES and due_at < now
+
+
 class HazardSource(models.TextChoices):
     PATROL = "patrol", _("Patrol")
     RESIDENT = "resident", _("Resident")
@@ -251,6 +257,9 @@ class Hazard(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def is_overdue(self, *, now: datetime) -> bool:
+        return hazard_is_overdue(status=self.status, due_at=self.due_at, now=now)
 
 
 class EventKind(models.TextChoices):

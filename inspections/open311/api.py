@@ -62,8 +62,8 @@ class DiscoveryApi(Open311Api):
         base_url = request.build_absolute_uri(request.path).rsplit("/", 1)[0]
         body = representations.discovery(
             base_url=base_url,
-            contact=getattr(settings, "OPEN311_CONTACT", ""),
-            key_service=getattr(settings, "OPEN311_KEY_SERVICE", "")
+            contact=settings.OPEN311_CONTACT,
+            key_service=settings.OPEN311_KEY_SERVICE
             or _("Ask the operator of this SafeGrid for an API key for your application."),
         )
         return Open311Response(body, root="discovery")

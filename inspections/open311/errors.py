@@ -8,25 +8,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.fields import get_error_detail
 
+from config.api.errors import to_drf
 from inspections.open311.renderers import Open311Response
 
 GENERAL_FIELDS = {"non_field_errors", "__all__"}
-
-
-def _to_drf(exc: Exception) -> Exception:
-    if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(detail=get_error_detail(exc))
-    if isinstance(exc, Http404):
-        return exceptions.NotFound(str(exc) or None)
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or None)
-    return exc
 
 
 def descriptions(detail: Any, field: str = "") -> list[str]:
@@ -43,7 +31,9 @@ def descriptions(detail: Any, field: str = "") -> list[str]:
 
 
 def open311_exception_handler(exc: Exception, context: dict[str, Any]) -> Open311Response | None:
-    exc = _to_drf(exc)
+    if isinstance(exc, Http404):  # Open311 clients show the reason (unlike the REST API)
+        exc = exceptions.NotFound(str(exc) or None)
+    exc = to_drf(exc)
     if not isinstance(exc, exceptions.APIException):
         return None
     code = exc.status_code

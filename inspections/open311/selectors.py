@@ -19,11 +19,10 @@ from inspections.models import Hazard, HazardSource, HazardStatus
 from inspections.open311.models import Open311Submission
 
 CLOSED_STATUSES = (HazardStatus.CLOSED, HazardStatus.REJECTED, HazardStatus.DUPLICATE)
-DEFAULT_MAX_REQUESTS = 1000
 
 
 def max_requests() -> int:
-    return int(getattr(settings, "OPEN311_MAX_REQUESTS", DEFAULT_MAX_REQUESTS))
+    return int(settings.OPEN311_MAX_REQUESTS)
 
 
 def open311_hazards() -> QuerySet[Hazard]:

@@ -44,7 +44,6 @@ from points.awards import award
 from points.models import EarnKind
 
 S = HazardStatus
-DEFAULT_REOPEN_DAYS = 7
 Rule = Callable[[Any, Hazard], bool]
 P = ParamSpec("P")
 
@@ -84,7 +83,7 @@ STEPS: dict[str, tuple[tuple[str, ...], Rule]] = {
 
 
 def reopen_window_days() -> int:
-    return int(getattr(settings, "HAZARD_REOPEN_DAYS", DEFAULT_REOPEN_DAYS))
+    return int(settings.HAZARD_REOPEN_DAYS)
 
 
 def hazard_steps_open(*, user: Any, hazard: Hazard) -> list[str]:

@@ -35,8 +35,8 @@ class PendingFilter(admin.SimpleListFilter):
 
 @admin.register(PendingAward)
 class PendingAwardAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created", "holder", "kind", "source", "state", "attempts", "last_error"]
-    list_filter = [PendingFilter, "kind"]
+    list_display = ["created", "holder", "kind", "source", "state", "unpaid_reason", "attempts"]
+    list_filter = [PendingFilter, "kind", "unpaid_reason"]
     search_fields = ["source"]
     list_select_related = ["user"]
     readonly_fields = fields = (
@@ -47,6 +47,7 @@ class PendingAwardAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "created",
         "done",
         "entry",
+        "unpaid_reason",
         "attempts",
         "last_error",
     )

@@ -24,7 +24,7 @@ from grids.selectors import user_is_administrator, user_staff_communities
 from points.admin.exports import VoucherResource
 from points.models import EarningRule, Reward, Voucher, VoucherStatus
 from points.selectors import (
-    counter_voucher_get,
+    counter_voucher_find,
     staff_reward_list,
     staff_voucher_list,
     user_may_fulfil,
@@ -185,7 +185,7 @@ class VoucherAdmin(ReadableExportMixin, admin.ModelAdmin):
         form = CounterForm(request.GET or None)
         voucher = None
         if form.is_valid():
-            voucher = counter_voucher_get(user=request.user, code=form.cleaned_data["code"])
+            voucher = counter_voucher_find(user=request.user, code=form.cleaned_data["code"])
             if voucher is None:
                 unknown = gettext("No voucher with this code in the communities you serve.")
                 form.add_error("code", unknown)

@@ -130,7 +130,7 @@ def points_adjust(*, user: Any, amount: int, note: str, by: Any) -> LedgerEntry:
 
 def points_expiry_days() -> int | None:
     """``POINTS_EXPIRE_AFTER_DAYS``; None (the default) keeps points forever."""
-    days = getattr(settings, "POINTS_EXPIRE_AFTER_DAYS", None)
+    days = settings.POINTS_EXPIRE_AFTER_DAYS
     return int(days) if days else None
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import Conflict, DomainError
+from config.idempotency import replay_by_key
 from config.realtime.publish import publish
 from grids.audiences import user_group
 from points.events import VOUCHER_FULFILLED
@@ -61,15 +62,15 @@ def _key_check(idempotency_key: str) -> str:
 
 
 def _voucher_for_key(*, user: Any, key: str, reward: Reward) -> Voucher | None:
-    voucher = (
-        Voucher.objects.select_related("reward").filter(user=user, idempotency_key=key).first()
-    )
-    if voucher is not None and voucher.reward_id != reward.pk:
-        raise Conflict(
+    return replay_by_key(
+        Voucher.objects.select_related("reward").filter(user=user),
+        key={"idempotency_key": key},
+        same=lambda voucher: voucher.reward_id == reward.pk,
+        conflict=lambda voucher: Conflict(
             _("This Idempotency-Key was already used for another reward."),
             code="idempotency_key_reused",
-        )
-    return voucher
+        ),
+    )
 
 
 def reward_redeem(*, user: Any, reward: Reward, idempotency_key: str) -> Voucher:

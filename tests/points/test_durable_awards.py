@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from points.awards import AwardOutsideTransaction, award, pending_award_pay
-from points.models import EarningRule, EarnKind, LedgerEntry, PendingAward
+from points.models import EarningRule, EarnKind, LedgerEntry, PendingAward, UnpaidReason
 from tests.factories import UserFactory
 from tests.points.factories import EarningRuleFactory
 from tests.points.test_concurrency import run_parallel
@@ -156,27 +156,38 @@ def test_an_award_paid_before_a_crash_is_not_paid_again_by_the_drain() -> None:
     assert PendingAward.objects.get().entry == LedgerEntry.objects.get(kind="earn")
 
 
-def test_without_an_active_rule_the_award_waits_and_is_paid_once_a_rule_is_active() -> None:
+def test_without_an_active_rule_the_award_is_done_unpaid_and_never_paid_later() -> None:
+    """An admin who switches a rule off stops its payments; switching it back on must not
+    pay the backlog (as before the seam)."""
+    EarningRuleFactory(kind=EarnKind.VOLUNTEER_HOURS, points=5, active=False)
     user = UserFactory()
 
     with transaction.atomic():
         award(user_id=user.pk, kind=EarnKind.VOLUNTEER_HOURS, source="hours:1")
 
     row = PendingAward.objects.get()
-    assert (row.done_at, row.attempts, row.last_error) == (
+    assert (row.done_at is not None, row.entry, row.unpaid_reason, row.last_error) == (
+        True,
         None,
-        1,
-        "NoActiveRule: no active earning rule for volunteer_hours",
+        UnpaidReason.NO_ACTIVE_RULE,
+        "",
     )
-    assert _drain() == (
-        "0 of 1 pending awards done.",
-        "1 awards are still pending: see the log and the admin.",
-    )
+    EarningRule.objects.update(active=True)
+    assert _drain() == ("0 of 0 pending awards done.", "")
+    assert _earned(user.pk) == []
 
-    EarningRule.objects.create(kind=EarnKind.VOLUNTEER_HOURS, points=5)
 
-    assert _drain() == ("1 of 1 pending awards done.", "")
-    assert _earned(user.pk) == [("hours:1", 5)]
+def test_an_award_over_a_cap_is_done_unpaid_with_its_reason() -> None:
+    EarningRuleFactory(kind=EarnKind.DRILL_ATTENDED, points=15, daily_cap=15)
+    user = UserFactory()
+
+    for number in (1, 2):
+        with transaction.atomic():
+            award(user_id=user.pk, kind=EarnKind.DRILL_ATTENDED, source=f"drill:{number}")
+
+    rows = PendingAward.objects.order_by("id").values_list("source", "unpaid_reason")
+    assert list(rows) == [("drill:1", ""), ("drill:2", UnpaidReason.CAP_REACHED)]
+    assert _earned(user.pk) == [("drill:1", 15)]
 
 
 def test_an_award_that_raises_stays_pending_with_its_error() -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 import secrets
-import sys
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from config.demo import DemoContext, demo_steps
+from config.progress import progress
 from grids.demo import DEMO_DEFAULT_RESIDENTS
 from grids.models import District
 
@@ -67,10 +66,10 @@ class Command(BaseCommand):
         self._announce(ctx, password)
 
     def _progress(self, hidden: bool) -> Any:
-        def progress(iterable: Any, **kwargs: Any) -> Any:
-            return tqdm(iterable, disable=hidden or None, file=sys.stderr, **kwargs)
+        def bar(items: Any, *, desc: str, unit: str) -> Any:
+            return progress(self, items, what=desc, unit=unit, hidden=hidden or None)
 
-        return progress
+        return bar
 
     def _announce(self, ctx: DemoContext, password: str) -> None:
         workers = ctx.created.get("workers", [])

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.progress import progress
 from grids.importing import FileUnreadable, read_rows
-from grids.management.commands._progress import progress, rejected, summarise
+from grids.management.commands._import_output import rejected, summarise
 from grids.services.imports import ImportRejected, enterprises_import
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         except FileUnreadable as error:
             raise CommandError(f"{options['file']}: {error}") from error
         bar = progress(
-            self, rows, total=len(rows), what="enterprises", verbosity=options["verbosity"]
+            self, rows, total=len(rows), what="enterprises", hidden=options["verbosity"] == 0
         )
         try:
             report = enterprises_import(rows=bar, skip_bad_rows=options["skip_bad_rows"])

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
-from grids.management.commands._progress import progress
+from config.progress import progress
 from grids.models import Community
 from grids.services import (
     PartitionReport,
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                     community_partition_preview(community=c, target_grid_size=options["target"])
                     for c in progress(
                         self, communities, total=len(communities), what="communities",
-                        verbosity=options["verbosity"],
+                        hidden=options["verbosity"] == 0,
                     )
                 ]  # fmt: skip
             else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from config.progress import progress
 from points.models import Account
 from points.selectors import AuditMismatch, ledger_audit
 
@@ -19,11 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
         mismatches: list[AuditMismatch] = []
-        with tqdm(total=len(ids), unit="account", disable=options["verbosity"] < 1) as bar:
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                mismatches += ledger_audit(account_ids=chunk)
-                bar.update(len(chunk))
+        chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+        hidden = options["verbosity"] < 1
+        for chunk in progress(self, chunks, what="accounts", unit="chunk", hidden=hidden):
+            mismatches += ledger_audit(account_ids=chunk)
         for row in mismatches:
             self.stderr.write(
                 f"account {row.account_id} (user {row.user_id}): balance {row.balance}, "

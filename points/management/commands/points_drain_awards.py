@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from grids.management.commands._progress import progress
+from config.progress import progress
 from points.awards import pending_award_pay, pending_awards
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         owed = pending_awards()
         paid = 0
         for kind, source in progress(
-            self, owed, total=len(owed), what=_("awards"), verbosity=options["verbosity"]
+            self, owed, total=len(owed), what=_("awards"), hidden=options["verbosity"] == 0
         ):
             paid += pending_award_pay(kind=kind, source=source)
         self.stdout.write(

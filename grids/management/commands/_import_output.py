@@ -1,27 +1,12 @@
-"""Shared bits of the grids commands: the progress bar and row-error output."""
+"""What the grids import commands print: row errors and the summary."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable
-from typing import TypeVar
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from grids.importing import RowError
 from grids.services.imports import ImportReport
-
-T = TypeVar("T")
-
-
-def progress(
-    command: BaseCommand, items: Iterable[T], *, total: int, what: str, verbosity: int
-) -> Iterable[T]:
-    """A tqdm bar on the command's stderr; silent at verbosity 0."""
-    stream = getattr(command.stderr, "_out", sys.stderr)
-    return tqdm(items, total=total, desc=what, unit="row", disable=verbosity == 0, file=stream)
 
 
 def rejected(command: BaseCommand, errors: list[RowError]) -> CommandError:
