@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from config.api.ids import IdField
 from config.api.lists import ScopedListApi
-from config.api.pagination import CursorPagination
 from config.api.times import MomentField
 from inspections.api.serializers import photo_url
 from inspections.models import Inspection, ItemOutcome, ItemResult
