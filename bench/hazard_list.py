@@ -42,6 +42,9 @@ from bench.common import throwaway_database
 
 PAGE = 50
 BATCH = 5000
+# The plan's time on a busy machine is mostly waiting for a core: the fastest of a few
+# runs of the same plan is its cost.
+EXPLAIN_RUNS = 3
 
 
 def parse_args() -> argparse.Namespace:
@@ -253,13 +256,21 @@ def explain_variants(client: Any, variants: list[str]) -> dict[str, float]:
         (sql,) = [q["sql"] for q in captured.captured_queries
                   if page_query in q["sql"] and "LIMIT" in q["sql"]]  # fmt: skip
         client.get(f"/api/v1/hazards/?{query}")  # warm, as the timed requests are
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-            lines = [row[0] for row in cursor.fetchall()]
-        print(f"-- EXPLAIN ANALYZE, filter: {query or '(none)'}\n" + "\n".join(lines))
-        (timing,) = [line for line in lines if line.startswith("Execution Time")]
-        plans[query] = round(float(timing.split()[2]), 3)
+        runs = [_explain(connection, sql) for _ in range(EXPLAIN_RUNS)]
+        lines, best = min(runs, key=lambda run: run[1])
+        each = ", ".join(f"{ms:.2f}" for _lines, ms in runs)
+        title = f"filter: {query or '(none)'} (fastest of {EXPLAIN_RUNS}; all: {each} ms)"
+        print(f"-- EXPLAIN ANALYZE, {title}\n" + "\n".join(lines))
+        plans[query] = round(best, 3)
     return plans
+
+
+def _explain(connection: Any, sql: str) -> tuple[list[str], float]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        lines = [row[0] for row in cursor.fetchall()]
+    (timing,) = [line for line in lines if line.startswith("Execution Time")]
+    return lines, float(timing.split()[2])
 
 
 def measure(args: argparse.Namespace, vendor: str) -> dict[str, Any]:

@@ -39,7 +39,7 @@ class HazardFilter(django_filters.FilterSet):
     grid = django_filters.NumberFilter(field_name="grid_id")
     community = django_filters.NumberFilter(field_name="community_id")
     district = django_filters.NumberFilter(field_name="community__district_id")
-    category = django_filters.CharFilter(method="filter_category", label=_("Category code"))
+    category = django_filters.CharFilter(method="filter_category", label=_("Category code."))
     risk_colour = django_filters.ChoiceFilter(choices=RiskColour.choices)
     is_major = django_filters.BooleanFilter()
     source = django_filters.ChoiceFilter(choices=HazardSource.choices)

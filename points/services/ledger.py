@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,8 +74,16 @@ def ledger_post(
     if moved is None:
         raise InsufficientPoints()
     account.balance = moved[1]
-    return ledger_record(account=account, kind=kind, amount=amount, reason=reason,
-                         source=source, rule=rule, voucher=voucher, created_by=created_by)  # fmt: skip
+    return ledger_record(
+        account=account,
+        kind=kind,
+        amount=amount,
+        reason=reason,
+        source=source,
+        rule=rule,
+        voucher=voucher,
+        created_by=created_by,
+    )
 
 
 def account_move(*, user: Any, amount: int) -> Account:
@@ -101,7 +109,7 @@ def _balance_move(*, column: str, value: int, amount: int) -> tuple[int, int] | 
     table = connection.ops.quote_name(Account._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET balance = balance + %s, updated_at = %s "  # noqa: S608
+            f"UPDATE {table} SET balance = balance + %s, updated_at = %s "
             f"WHERE {column} = %s AND balance >= %s RETURNING id, balance",
             [amount, timezone.now(), value, max(0, -amount)],
         )
@@ -109,9 +117,17 @@ def _balance_move(*, column: str, value: int, amount: int) -> tuple[int, int] | 
     return None if found is None else (int(found[0]), int(found[1]))
 
 
-def ledger_record(*, account: Account, kind: str, amount: int, reason: str = "",
-                  source: str = "", rule: EarningRule | None = None,
-                  voucher: Voucher | None = None, created_by: Any = None) -> LedgerEntry:  # fmt: skip
+def ledger_record(
+    *,
+    account: Account,
+    kind: str,
+    amount: int,
+    reason: str = "",
+    source: str = "",
+    rule: EarningRule | None = None,
+    voucher: Voucher | None = None,
+    created_by: Any = None,
+) -> LedgerEntry:
     """The entry (and its realtime event) for ``amount`` already moved on ``account``,
     whose ``balance`` is the new one (``account_move``)."""
     entry = LedgerEntry.objects.create(

@@ -139,9 +139,9 @@ def _stock_take(*, reward_id: int) -> None:
     """Take one from stock (unlimited stays NULL), last thing before commit: the UPDATE
     locks the reward row, the hot spot of a popular reward, only from here to the commit.
     Out of stock rolls back the voucher and the debit written above."""
-    taken = Reward.objects.filter(
-        Q(stock__isnull=True) | Q(stock__gt=0), pk=reward_id
-    ).update(stock=F("stock") - 1)
+    taken = Reward.objects.filter(Q(stock__isnull=True) | Q(stock__gt=0), pk=reward_id).update(
+        stock=F("stock") - 1
+    )
     if not taken:
         raise _out_of_stock()
 

@@ -136,7 +136,9 @@ def test_flash_sale_with_double_taps_sells_each_unit_once() -> None:
     reward = RewardFactory(cost=100, stock=stock)
 
     # When all 48 requests go at the same instant
-    results = run_parallel(2 * people, lambda i: redeem_as(users[i // 2], reward.pk, f"tap-{i // 2}"))
+    results = run_parallel(
+        2 * people, lambda i: redeem_as(users[i // 2], reward.pk, f"tap-{i // 2}")
+    )
 
     # Then both taps of a person get the same answer, 8 people a voucher, no one twice
     assert all(isinstance(result, tuple) for result in results), results

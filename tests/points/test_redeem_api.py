@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 
 from grids.models import User
 from points.models import Account, LedgerEntry, Reward, Voucher
-from tests.factories import CommunityFactory
 from points.services import reward_redeem
+from tests.factories import CommunityFactory
 from tests.points.factories import RewardFactory, make_resident
 
 pytestmark = pytest.mark.django_db
