@@ -41,14 +41,15 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/lint-imports
 	SAFEGRID_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
-# The field app's tests drive Debian's Chromium; install it (and a CJK font, or every
-# Chinese character renders as a box) when missing and we may.
+# The browser tests drive Debian's Chromium, need a CJK font (or every Chinese character
+# renders as a box) and read the voucher's QR code back with zbarimg: install them when
+# missing and we may.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v zbarimg && fc-list :lang=zh | grep -q .; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium fonts-wqy-microhei >/dev/null; \
-	  else echo "Chromium missing and not root: browser tests will be skipped"; fi; }
+	      chromium fonts-wqy-microhei zbar-tools >/dev/null; \
+	  else echo "Chromium, a CJK font or zbar-tools missing and not root: browser tests may fail"; fi; }
 
 # The browser tests (field app, staff workbench) run in processes of their own:
 # Playwright's sync API keeps an event loop on the main thread, which the async

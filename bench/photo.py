@@ -4,7 +4,7 @@
 
 A synthetic phone photo (4:3, ``--megapixels``, textured like a real scene so that JPEG
 decoding costs what it costs on a phone photo, with EXIF orientation, GPS and time) goes
-through ``inspections.photos.process_photo``: header and pixel-count checks, Pillow's
+through ``config.photos.process_photo``: header and pixel-count checks, Pillow's
 verify, SHA-256, decode at reduced scale, orientation, metadata stripped, display copy
 (<= 2048 px) and thumbnail (<= 320 px) encoded as JPEG, GPS and time extracted.
 
@@ -86,7 +86,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from inspections.photos import process_photo
+    from config.photos import process_photo
 
     def intake(data: bytes) -> object:
         return process_photo(data, keep_location=True)

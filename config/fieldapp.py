@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import ensure_csrf_cookie
+
+# The first path segment of every screen with its own URL (fieldapp/static/fieldapp/*.js
+# `route(...)`): the server answers each with the app shell, so a reload or a link opens
+# that screen. A module adding screens (volunteers, dispatch) adds its segment here.
+SCREENS = (
+    "signin", "report", "hazards", "outbox", "mine", "patrol", "points", "rewards", "vouchers",
+)  # fmt: skip
+SCREEN_PATH = r"^(?:" + "|".join(SCREENS) + r")(?:/[\w.-]+)*/?$"
 
 
 @ensure_csrf_cookie
 def index(request: HttpRequest) -> HttpResponse:
     """The app shell; data comes from the REST API and the websocket."""
     return render(request, "fieldapp/index.html")
+
+
+@cache_control(max_age=86400)
+def favicon(request: HttpRequest) -> FileResponse:
+    found = finders.find("fieldapp/favicon.ico")
+    if not found:
+        raise Http404
+    return FileResponse(open(found, "rb"), content_type="image/x-icon")
 
 
 @cache_control(max_age=3600)
@@ -24,4 +41,19 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @cache_control(no_cache=True)
 def service_worker(request: HttpRequest) -> HttpResponse:
     # Served from the root so that its scope covers the whole app.
-    return render(request, "fieldapp/sw.js", content_type="application/javascript")
+    return render(
+        request,
+        "fieldapp/sw.js",
+        {"modules": MODULES},
+        content_type="application/javascript",
+    )
+
+
+# What the service worker keeps for offline use: every module and asset of the shell.
+MODULES = (
+    "fieldapp/app.css", "fieldapp/app.js", "fieldapp/api.js", "fieldapp/messages.js",
+    "fieldapp/router.js", "fieldapp/outbox.js", "fieldapp/kinds.js", "fieldapp/photos.js",
+    "fieldapp/lists.js", "fieldapp/report.js", "fieldapp/hazard.js", "fieldapp/patrol.js",
+    "fieldapp/points.js", "fieldapp/live.js", "fieldapp/icon-192.png", "fieldapp/icon-512.png",
+    "fieldapp/icon-maskable-512.png",
+)  # fmt: skip

@@ -282,7 +282,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # The voucher status kept the name it had before the volunteers added theirs.
+        "StatusEnum": "points.models.VoucherStatus.choices",
+        "ActivityKindEnum": "volunteers.models.ActivityKind.choices",
+        "SignupStatusEnum": "volunteers.models.SignupStatus.choices",
+        "HoursStatusEnum": "volunteers.models.HoursStatus.choices",
+        "CertificateStatusEnum": "volunteers.models.CertificateStatus.choices",
+        "VolunteerStatusEnum": "volunteers.models.ProfileStatus.choices",
+        "EnrolmentStatusEnum": "volunteers.models.EnrolmentStatus.choices",
+    },
     # Served from our own static files: staff networks often cannot reach a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -329,6 +338,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"safegrid-test-{os.getpid()}.sqlite3")
     }
+    if TESTING:
+        # The concurrency tests queue 200 writers on one file; on a loaded machine the
+        # last of them waits longer than production's 20 s before it gets the lock.
+        DATABASES["default"]["OPTIONS"]["timeout"] = 120
 
 # --- Hazards (inspections) --------------------------------------------------------------
 # Photos over this size or pixel count are refused before any decoding.

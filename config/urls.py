@@ -20,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("grids.urls")),
     path("", include("inspections.urls")),
     path("", include("points.urls")),
+    path("", include("volunteers.urls")),
 ]
 
 urlpatterns = [
@@ -34,7 +35,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("manifest.webmanifest", fieldapp.manifest, name="fieldapp-manifest"),
     path("sw.js", fieldapp.service_worker, name="fieldapp-sw"),
+    path("favicon.ico", fieldapp.favicon, name="favicon"),
     path("", fieldapp.index, name="fieldapp"),
+    re_path(fieldapp.SCREEN_PATH, fieldapp.index, name="fieldapp-screen"),
 ]
 
 if settings.DEBUG:

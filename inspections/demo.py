@@ -20,7 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.demo import DemoContext
+from config.photos import process_photo
 from grids.models import Building, Enterprise, Grid, GridAssignment, Role, RoleGrant
+from inspections.guidance import SEEDED_GUIDANCE
 from inspections.models import (
     BUILDING_SITE_KIND,
     Category,
@@ -34,7 +36,6 @@ from inspections.models import (
     Photo,
     PhotoStage,
 )
-from inspections.photos import process_photo
 
 S = HazardStatus
 FLOORS = {"code": "floor", "datatype": "number", "required": True, "description": "所在楼层"}
@@ -114,6 +115,7 @@ def _categories() -> dict[str, Category]:
         Category(
             code=code, name_zh=zh, name_en=en, default_risk_colour=colour,
             default_is_major=major, attributes=attributes,
+            guidance_zh=SEEDED_GUIDANCE[code][0], guidance_en=SEEDED_GUIDANCE[code][1],
         )
         for code, zh, en, colour, major, attributes in CATEGORIES
     ]  # fmt: skip

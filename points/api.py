@@ -78,7 +78,9 @@ class VoucherDetailSerializer(VoucherSerializer):
     )
 
     def get_qr_svg(self, voucher: Voucher) -> str:
-        return str(segno.make(voucher.code, error="m").svg_data_uri(scale=6))
+        # make_qr, never make: segno.make picks a Micro QR for short codes, which phone
+        # cameras and zbar cannot read.
+        return str(segno.make_qr(voucher.code, error="m").svg_data_uri(scale=6))
 
 
 class BalanceApi(APIView):

@@ -3,6 +3,7 @@
 from grids.selectors.users import (
     LOCATE_RADIUS_M,
     Location,
+    distance_m,
     locate,
     user_active_grid,
     user_home_grid,
@@ -16,6 +17,7 @@ from grids.selectors.users import (
 __all__ = [
     "LOCATE_RADIUS_M",
     "Location",
+    "distance_m",
     "locate",
     "user_active_grid",
     "user_home_grid",

@@ -134,3 +134,8 @@ def _distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     x = math.radians(lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2))
     y = math.radians(lat2 - lat1)
     return 6_371_000 * math.hypot(x, y)
+
+
+def distance_m(*, lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Metres between two points, the city-scale approximation every app uses."""
+    return _distance_m(lat1, lng1, lat2, lng2)

@@ -54,6 +54,8 @@ class CategoryListApi(APIView):
                 "name_zh",
                 "name_en",
                 "description",
+                "guidance_zh",
+                "guidance_en",
                 "default_risk_colour",
                 "default_is_major",
                 "hours_red",
@@ -152,7 +154,20 @@ class HazardDetailApi(APIView):
         return Response(HazardDetailSerializer(hazard, context=serializer_context(request)).data)
 
 
+def client_uuid_field() -> serializers.UUIDField:
+    return serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Made by the phone when the user tapped; a retry with the same UUID answers as "
+            "the first send did, instead of doing it twice or answering 409."
+        ),
+    )
+
+
 class VersionSerializer(serializers.Serializer):
+    client_uuid = client_uuid_field()
     version = serializers.IntegerField(
         min_value=1, help_text=_("The version the caller last saw; a newer one gives 409.")
     )
@@ -202,6 +217,7 @@ class AssignInputSerializer(VersionSerializer):
 
 
 class RejectInputSerializer(serializers.Serializer):
+    client_uuid = client_uuid_field()
     version = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(max_length=2000)
 
@@ -260,17 +276,24 @@ HazardReopenApi = transition_api(
 class HazardCommentApi(APIView):
     """Add a comment to the hazard's timeline."""
 
+    extra_error_codes: ClassVar[list[int]] = [409]
+
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000)
+        client_uuid = client_uuid_field()
 
     @extend_schema(
-        request=InputSerializer, responses={201: EventSerializer}, tags=["hazard lifecycle"]
+        request=InputSerializer,
+        responses={201: EventSerializer, 200: EventSerializer},
+        tags=["hazard lifecycle"],
+        description=_("201 for a new comment; 200 for a retry with the same client_uuid."),
     )
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         event = services.hazard_comment(user=request.user, hazard_id=pk, **data.validated_data)
-        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+        created = getattr(event, "_created", True)
+        return Response(EventSerializer(event).data, status=201 if created else 200)
 
 
 class HazardMeTooApi(APIView):

@@ -78,7 +78,9 @@ class InspectionListApi(APIView):
         class ResultSerializer(serializers.Serializer):
             item = serializers.CharField(max_length=40, help_text=_("Checklist item code."))
             outcome = serializers.ChoiceField(choices=ItemOutcome.choices)
-            note = serializers.CharField(max_length=2000, required=False, default="")
+            note = serializers.CharField(
+                max_length=2000, required=False, default="", allow_blank=True
+            )
             attributes = serializers.DictField(required=False, default=dict)
 
         client_uuid = serializers.UUIDField(required=False, allow_null=True, default=None)

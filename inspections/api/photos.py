@@ -66,8 +66,9 @@ class InspectionItemPhotoApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
-        responses={201: PhotoSerializer},
+        responses={201: PhotoSerializer, 200: PhotoSerializer},
         tags=["patrols"],
+        description=_("201 for a new photo; 200 when the item already has this same image."),
     )
     def post(self, request: Request, pk: int, code: str) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -75,7 +76,8 @@ class InspectionItemPhotoApi(APIView):
         photo = inspection_photo_add(
             user=request.user, inspection_id=pk, item_code=code, upload=data.validated_data["file"]
         )
-        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+        created = getattr(photo, "_created", True)
+        return Response(PhotoSerializer(photo).data, status=201 if created else 200)
 
 
 class PhotoFileApi(APIView):

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inspections.models import OPEN_STATUSES, Hazard, Photo
+from inspections.services.transitions import hazard_steps_open
 
 
 def photo_url(photo_id: int | None, size: str) -> str | None:
@@ -173,6 +175,15 @@ class HazardDetailSerializer(HazardSummarySerializer):
     closed_at = serializers.DateTimeField(allow_null=True)
     timeline = EventSerializer(source="events", many=True)
     photos = PhotoSerializer(many=True)
+    steps = serializers.SerializerMethodField(
+        help_text=_("The lifecycle steps the caller may take now (assign, start, submit_fix…).")
+    )
+
+    def get_steps(self, hazard: Hazard) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return hazard_steps_open(user=request.user, hazard=hazard)
 
 
 class SuggestionSerializer(serializers.Serializer):

@@ -62,7 +62,16 @@ def clean_attribute_values(definitions: list[dict[str, Any]], values: Any) -> di
         except ValueError as exc:
             errors[code] = str(exc)
     if errors:
-        raise ValidationError({"attributes": [f"{code}: {msg}" for code, msg in errors.items()]})
+        # Named by the label the reporter saw (the definition's description), never its code.
+        raise ValidationError(
+            {
+                "attributes": [
+                    _("%(label)s: %(message)s")
+                    % {"label": (known.get(code) or {}).get("description") or code, "message": msg}
+                    for code, msg in errors.items()
+                ]
+            }
+        )
     return cleaned
 
 

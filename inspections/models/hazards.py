@@ -23,6 +23,9 @@ class Category(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
     description = models.TextField(_("description"), blank=True)
+    # Shown in the field app as soon as the category is chosen: what to do right now.
+    guidance_zh = models.TextField(_("what to do now (Chinese)"), blank=True, max_length=500)
+    guidance_en = models.TextField(_("what to do now (English)"), blank=True, max_length=500)
     default_risk_colour = models.CharField(
         _("default risk grade"), max_length=8, choices=RiskColour.choices, default=RiskColour.BLUE
     )
@@ -290,6 +293,11 @@ class HazardEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=24, choices=HazardStatus.choices, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
+    # Set when the line came from a phone's outbox: a retry finds it (config/idempotency.py).
+    client_uuid = models.UUIDField(_("client UUID"), null=True, blank=True, unique=True)
+    fingerprint = models.CharField(
+        _("content fingerprint"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("hazard event")

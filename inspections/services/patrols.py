@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -13,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api.errors import Conflict
+from config.idempotency import content_fingerprint, idempotent_replay
 from grids.models import Building, Enterprise
 from grids.selectors import user_active_grid
 from inspections.models import (
@@ -47,7 +45,7 @@ def inspection_record(
     returns the first one, different content is a 409.
     """
     fingerprint = _fingerprint(user, building_id, enterprise_id, started_at, results)
-    if client_uuid is not None and (replay := _replay(client_uuid, fingerprint)):
+    if replay := _replay(client_uuid, fingerprint):
         return replay, False
     grid = user_active_grid(user)
     if grid is None:
@@ -80,19 +78,17 @@ def inspection_record(
 
 
 def _fingerprint(user: Any, *parts: Any) -> str:
-    canonical = json.dumps([user.pk, *parts], sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return content_fingerprint(user.pk, *parts)
 
 
-def _replay(client_uuid: uuid.UUID, fingerprint: str) -> Inspection | None:
-    existing = Inspection.objects.filter(client_uuid=client_uuid).first()
-    if existing is not None and existing.fingerprint != fingerprint:
-        raise Conflict(
-            _("This client UUID was already used for a different inspection."),
-            code="client_uuid_reused",
-            current={"id": existing.pk},
-        )
-    return existing
+def _replay(client_uuid: uuid.UUID | None, fingerprint: str) -> Inspection | None:
+    return idempotent_replay(
+        Inspection.objects.all(),
+        client_uuid=client_uuid,
+        fingerprint=fingerprint,
+        conflict_message=_("This client UUID was already used for a different inspection."),
+        current=lambda existing: {"id": existing.pk},
+    )
 
 
 def _site(building_id: int | None, enterprise_id: int | None, grid_id: int) -> Any:

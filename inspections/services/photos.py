@@ -11,10 +11,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from config.photos import ProcessedPhoto, process_photo, read_upload
 from grids.selectors import user_active_grid
 from inspections.events import HAZARD_COMMENTED, hazard_publish
 from inspections.models import EventKind, Hazard, HazardEvent, ItemResult, Photo, PhotoStage
-from inspections.photos import ProcessedPhoto, process_photo, read_upload
 from inspections.selectors import hazard_get, user_staffs_community
 
 PHOTO_DIR = "hazard-photos"
@@ -84,16 +84,20 @@ def inspection_photo_add(*, user: Any, inspection_id: int, item_code: str, uploa
     """A photo for one checklist item of the caller's own inspection (pass, fail or n/a).
 
     Same intake as hazard photos (verified, stripped, resized; nothing stored on failure);
-    the worker's own photo keeps its GPS and time as fields.
+    the worker's own photo keeps its GPS and time as fields. The same image sent again
+    (a phone's retry) returns the item's photo instead of storing a second one.
     """
     result = (
-        ItemResult.objects.select_related("inspection")
+        ItemResult.objects.select_related("inspection", "photo")
         .filter(inspection_id=inspection_id, inspection__worker=user, item__code=item_code)
         .first()
     )
     if result is None:
         raise Http404
     processed = process_photo(read_upload(upload), keep_location=True)
+    if result.photo is not None and result.photo.content_hash == processed.content_hash:
+        result.photo._created = False  # type: ignore[attr-defined]
+        return result.photo
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -101,6 +105,7 @@ def inspection_photo_add(*, user: Any, inspection_id: int, item_code: str, uploa
     except BaseException:
         _delete_orphans(written)
         raise
+    photo._created = True  # type: ignore[attr-defined]
     return photo
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +13,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api.errors import Conflict, DomainError
+from config.api.errors import DomainError
+from config.idempotency import content_fingerprint, idempotent_replay
 from grids.models import Enterprise, RiskColour
 from grids.selectors import locate, user_active_grid, user_staff_communities
 from inspections.events import (
@@ -81,7 +80,7 @@ def hazard_report(
     fingerprint = _fingerprint(
         category_code, description, lat, lng, address, values, enterprise_id, reporter
     )
-    if client_uuid is not None and (replay := _replay(client_uuid, fingerprint)) is not None:
+    if (replay := _replay(client_uuid, fingerprint)) is not None:
         return ReportResult(hazard=replay, created=False)
     location = locate(lat=lat, lng=lng)
     enterprise = _enterprise(enterprise_id)
@@ -116,27 +115,20 @@ def hazard_report(
 
 def _fingerprint(*parts: Any) -> str:
     category, description, lat, lng, address, values, enterprise_id, reporter = parts
-    canonical = json.dumps(
-        [category, description.strip(), round(lat, 6), round(lng, 6), address.strip(), values,
-         enterprise_id, reporter.pk if reporter else None],
-        sort_keys=True,
-        ensure_ascii=False,
-        default=str,
+    return content_fingerprint(
+        category, description.strip(), round(lat, 6), round(lng, 6), address.strip(), values,
+        enterprise_id, reporter.pk if reporter else None,
     )  # fmt: skip
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replay(client_uuid: uuid.UUID, fingerprint: str) -> Hazard | None:
-    existing = Hazard.objects.select_related("category").filter(client_uuid=client_uuid).first()
-    if existing is None:
-        return None
-    if existing.fingerprint != fingerprint:
-        raise Conflict(
-            _("This client UUID was already used for a different report."),
-            code="client_uuid_reused",
-            current={"id": existing.pk, "number": existing.number},
-        )
-    return existing
+def _replay(client_uuid: uuid.UUID | None, fingerprint: str) -> Hazard | None:
+    return idempotent_replay(
+        Hazard.objects.select_related("category"),
+        client_uuid=client_uuid,
+        fingerprint=fingerprint,
+        conflict_message=_("This client UUID was already used for a different report."),
+        current=lambda existing: {"id": existing.pk, "number": existing.number},
+    )
 
 
 def _enterprise(enterprise_id: int | None) -> Enterprise | None:
@@ -206,14 +198,48 @@ def hazard_me_too(*, user: Any, hazard_id: int) -> Hazard:
     return hazard
 
 
-@transaction.atomic
-def hazard_comment(*, user: Any, hazard_id: int, note: str) -> HazardEvent:
-    """Anyone who may see the hazard may comment; the comment joins its timeline."""
+def hazard_comment(
+    *, user: Any, hazard_id: int, note: str, client_uuid: uuid.UUID | None = None
+) -> HazardEvent:
+    """Anyone who may see the hazard may comment; the comment joins its timeline.
+
+    A retry with the same client UUID returns the first comment (``_created`` False).
+    """
     hazard = hazard_get(user=user, hazard_id=hazard_id)
     if not note.strip():
         raise ValidationError({"note": _("Write a comment.")}, code="required")
-    event = HazardEvent.objects.create(
-        hazard=hazard, actor=user, kind=EventKind.COMMENT, note=note.strip()
-    )
-    hazard_publish(type=HAZARD_COMMENTED, hazard=hazard, extra={"event": event.pk})
+    fingerprint = content_fingerprint("comment", hazard.pk, user.pk, note.strip())
+    replay = _comment_replay(hazard, client_uuid, fingerprint)
+    if replay is None:
+        try:
+            with transaction.atomic():
+                event = HazardEvent.objects.create(
+                    hazard=hazard,
+                    actor=user,
+                    kind=EventKind.COMMENT,
+                    note=note.strip(),
+                    client_uuid=client_uuid,
+                    fingerprint=fingerprint,
+                )
+                hazard_publish(type=HAZARD_COMMENTED, hazard=hazard, extra={"event": event.pk})
+        except IntegrityError:
+            # A parallel retry with the same UUID won the race: answer with its comment.
+            if (replay := _comment_replay(hazard, client_uuid, fingerprint)) is None:
+                raise
+    if replay is not None:
+        replay._created = False  # type: ignore[attr-defined]
+        return replay
+    event._created = True  # type: ignore[attr-defined]
     return event
+
+
+def _comment_replay(
+    hazard: Hazard, client_uuid: uuid.UUID | None, fingerprint: str
+) -> HazardEvent | None:
+    return idempotent_replay(
+        HazardEvent.objects.select_related("actor").filter(hazard=hazard),
+        client_uuid=client_uuid,
+        fingerprint=fingerprint,
+        conflict_message=_("This client UUID was already used for another line of a timeline."),
+        current=lambda existing: {"id": existing.pk, "kind": existing.kind},
+    )

@@ -8,9 +8,11 @@ current state instead of overwriting their work.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api.errors import Conflict
+from config.idempotency import content_fingerprint, idempotent_replay
 from config.realtime.catalogue import EventType
 from grids.models import Role, User
 from grids.selectors import user_roles
@@ -43,6 +46,7 @@ from points.models import EarnKind
 S = HazardStatus
 DEFAULT_REOPEN_DAYS = 7
 Rule = Callable[[Any, Hazard], bool]
+P = ParamSpec("P")
 
 
 def hazard_snapshot(hazard: Hazard) -> dict[str, Any]:
@@ -100,6 +104,31 @@ def hazard_steps_open(*, user: Any, hazard: Hazard) -> list[str]:
     return steps
 
 
+class AlreadyDone(Exception):
+    """This step was already taken with the same client UUID: answer with the hazard now."""
+
+    def __init__(self, hazard: Hazard):
+        super().__init__(hazard.pk)
+        self.hazard = hazard
+
+
+def idempotent_step(service: Callable[P, Hazard]) -> Callable[P, Hazard]:
+    """A retry of a step (same ``client_uuid``) returns the hazard instead of a stale 409.
+
+    ``_transition`` finds the earlier timeline line under the hazard's lock and raises
+    ``AlreadyDone``, which leaves the service's transaction with nothing written.
+    """
+
+    @wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> Hazard:
+        try:
+            return service(*args, **kwargs)
+        except AlreadyDone as done:
+            return done.hazard
+
+    return run
+
+
 def _transition(
     *,
     user: Any,
@@ -109,6 +138,7 @@ def _transition(
     to: str,
     refusal: str,
     note: str = "",
+    client_uuid: uuid.UUID | None = None,
 ) -> Hazard:
     """Lock, check who/version/state, move, and write the timeline line. Call atomically."""
     allowed_from, rule = STEPS[step]
@@ -116,6 +146,15 @@ def _transition(
     hazard = Hazard.objects.select_for_update().select_related("category").get(pk=hazard_id)
     if not rule(user, hazard):
         raise PermissionDenied(refusal)
+    fingerprint = content_fingerprint(step, hazard.pk, user.pk, version, note)
+    if idempotent_replay(
+        HazardEvent.objects.filter(hazard=hazard),
+        client_uuid=client_uuid,
+        fingerprint=fingerprint,
+        conflict_message=_("This client UUID was already used for another step."),
+        current=lambda existing: hazard_snapshot(hazard),
+    ):
+        raise AlreadyDone(hazard)
     if hazard.version != version:
         raise Conflict(current=hazard_snapshot(hazard))
     if hazard.status not in allowed_from:
@@ -135,6 +174,8 @@ def _transition(
         from_status=from_status,
         to_status=to,
         note=note,
+        client_uuid=client_uuid,
+        fingerprint=fingerprint if client_uuid else "",
     )
     return hazard
 
@@ -145,9 +186,16 @@ def _save_and_announce(hazard: Hazard, *, type: EventType = HAZARD_STATUS_CHANGE
     return hazard
 
 
+@idempotent_step
 @transaction.atomic
 def hazard_assign(
-    *, user: Any, hazard_id: int, version: int, assignee_id: int, note: str = ""
+    *,
+    user: Any,
+    hazard_id: int,
+    version: int,
+    assignee_id: int,
+    note: str = "",
+    client_uuid: uuid.UUID | None = None,
 ) -> Hazard:
     """Community staff (or an administrator) hand the hazard to a worker or staff member."""
     assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
@@ -163,15 +211,17 @@ def hazard_assign(
         to=S.ASSIGNED,
         refusal=_("Only the community's staff may assign this hazard."),
         note=note,
+        client_uuid=client_uuid,
     )
     hazard.assignee = assignee
     hazard.assigned_at = hazard.assigned_at or timezone.now()
     return _save_and_announce(hazard, type=HAZARD_ASSIGNED)
 
 
+@idempotent_step
 @transaction.atomic
 def hazard_start_rectification(
-    *, user: Any, hazard_id: int, version: int, note: str = ""
+    *, user: Any, hazard_id: int, version: int, note: str = "", client_uuid: uuid.UUID | None = None
 ) -> Hazard:
     hazard = _transition(
         user=user,
@@ -181,12 +231,16 @@ def hazard_start_rectification(
         to=S.RECTIFYING,
         refusal=_("Only the assignee may start the rectification."),
         note=note,
+        client_uuid=client_uuid,
     )
     return _save_and_announce(hazard)
 
 
+@idempotent_step
 @transaction.atomic
-def hazard_submit_fix(*, user: Any, hazard_id: int, version: int, note: str = "") -> Hazard:
+def hazard_submit_fix(
+    *, user: Any, hazard_id: int, version: int, note: str = "", client_uuid: uuid.UUID | None = None
+) -> Hazard:
     """The assignee says it is fixed; staff verify it next."""
     hazard = _transition(
         user=user,
@@ -196,13 +250,17 @@ def hazard_submit_fix(*, user: Any, hazard_id: int, version: int, note: str = ""
         to=S.AWAITING_VERIFICATION,
         refusal=_("Only the assignee may submit the fix."),
         note=note,
+        client_uuid=client_uuid,
     )
     hazard.fix_submitted_by = user
     return _save_and_announce(hazard)
 
 
+@idempotent_step
 @transaction.atomic
-def hazard_return_fix(*, user: Any, hazard_id: int, version: int, note: str) -> Hazard:
+def hazard_return_fix(
+    *, user: Any, hazard_id: int, version: int, note: str, client_uuid: uuid.UUID | None = None
+) -> Hazard:
     """Verification failed: back to rectification, with the reason."""
     if not note.strip():
         raise ValidationError({"note": _("Say what is still wrong.")}, code="required")
@@ -214,12 +272,16 @@ def hazard_return_fix(*, user: Any, hazard_id: int, version: int, note: str) -> 
         to=S.RECTIFYING,
         refusal=_("Only the community's staff may verify this hazard."),
         note=note,
+        client_uuid=client_uuid,
     )
     return _save_and_announce(hazard)
 
 
+@idempotent_step
 @transaction.atomic
-def hazard_close(*, user: Any, hazard_id: int, version: int, note: str = "") -> Hazard:
+def hazard_close(
+    *, user: Any, hazard_id: int, version: int, note: str = "", client_uuid: uuid.UUID | None = None
+) -> Hazard:
     """Staff verify the fix and close: needs an "after" photo; a major hazard needs a
     verifier other than whoever submitted the fix."""
     hazard = _transition(
@@ -230,6 +292,7 @@ def hazard_close(*, user: Any, hazard_id: int, version: int, note: str = "") -> 
         to=S.CLOSED,
         refusal=_("Only the community's staff may verify this hazard."),
         note=note,
+        client_uuid=client_uuid,
     )
     if not hazard.photos.filter(stage__in=AFTER_PHOTO_STAGES).exists():
         raise ValidationError(
@@ -257,8 +320,11 @@ def _award_verified_report(hazard: Hazard) -> None:
     )
 
 
+@idempotent_step
 @transaction.atomic
-def hazard_reject(*, user: Any, hazard_id: int, version: int, reason: str) -> Hazard:
+def hazard_reject(
+    *, user: Any, hazard_id: int, version: int, reason: str, client_uuid: uuid.UUID | None = None
+) -> Hazard:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for rejecting.")}, code="required")
     hazard = _transition(
@@ -269,14 +335,22 @@ def hazard_reject(*, user: Any, hazard_id: int, version: int, reason: str) -> Ha
         to=S.REJECTED,
         refusal=_("Only the community's staff may reject this hazard."),
         note=reason.strip(),
+        client_uuid=client_uuid,
     )
     hazard.reject_reason = reason.strip()
     return _save_and_announce(hazard)
 
 
+@idempotent_step
 @transaction.atomic
 def hazard_mark_duplicate(
-    *, user: Any, hazard_id: int, version: int, original_id: int, note: str = ""
+    *,
+    user: Any,
+    hazard_id: int,
+    version: int,
+    original_id: int,
+    note: str = "",
+    client_uuid: uuid.UUID | None = None,
 ) -> Hazard:
     """Staff point a report at the original; its reporter hears where the original stands."""
     original = hazard_visible(user).filter(pk=original_id).select_related("category").first()
@@ -293,6 +367,7 @@ def hazard_mark_duplicate(
         to=S.DUPLICATE,
         refusal=_("Only the community's staff may mark duplicates."),
         note=note,
+        client_uuid=client_uuid,
     )
     hazard.duplicate_of = original
     hazard.save()
@@ -311,8 +386,11 @@ def hazard_mark_duplicate(
     return hazard
 
 
+@idempotent_step
 @transaction.atomic
-def hazard_reopen(*, user: Any, hazard_id: int, version: int, note: str) -> Hazard:
+def hazard_reopen(
+    *, user: Any, hazard_id: int, version: int, note: str, client_uuid: uuid.UUID | None = None
+) -> Hazard:
     """Staff reopen a closed hazard within ``HAZARD_REOPEN_DAYS`` of its closure."""
     if not note.strip():
         raise ValidationError({"note": _("Say why the hazard is reopened.")}, code="required")
@@ -325,6 +403,7 @@ def hazard_reopen(*, user: Any, hazard_id: int, version: int, note: str) -> Haza
         to=target,
         refusal=_("Only the community's staff may reopen this hazard."),
         note=note,
+        client_uuid=client_uuid,
     )
     days = reopen_window_days()
     now = timezone.now()

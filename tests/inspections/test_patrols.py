@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from grids.models import Enterprise
-from inspections.models import Hazard, Inspection, ItemResult
+from inspections.models import Hazard, Inspection, ItemResult, Photo
 from tests.inspections.factories import HERE, ChecklistItemFactory, ChecklistTemplateFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +218,18 @@ def test_a_non_image_for_an_item_is_400_and_stores_nothing(
     assert set(response.json()["fields"]) == {"file"}
     assert not ItemResult.objects.filter(photo__isnull=False).exists()
     assert _stored_files() == []
+
+
+def test_an_item_photo_sent_twice_is_stored_once(city, site, checklist, client_for) -> None:
+    from tests.inspections.factories import jpeg_bytes, upload
+
+    inspection = _inspection(city, site, client_for)
+    url = f"/api/v1/inspections/{inspection['id']}/items/extinguisher/photo/"
+    image, worker = jpeg_bytes(), client_for(city.worker)
+
+    first = worker.post(url, {"file": upload(image)}, format="multipart")
+    again = worker.post(url, {"file": upload(image)}, format="multipart")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert Photo.objects.filter(inspection_id=inspection["id"]).count() == 1

@@ -184,7 +184,7 @@ def test_photo_file_needs_sign_in(city, report, client_for, api_client) -> None:
 def test_orientation_matches_pillows_exif_transpose(orientation: int) -> None:
     from PIL import ImageOps
 
-    from inspections.photos import process_photo
+    from config.photos import process_photo
 
     data = jpeg_bytes((400, 200), orientation=orientation)
     expected = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))

@@ -97,7 +97,9 @@ def test_required_attribute_must_be_given(city, client_for) -> None:
     )
 
     assert response.status_code == 400
-    assert response.json()["fields"]["attributes"] == ["floor: This attribute is required."]
+    assert response.json()["fields"]["attributes"] == [
+        "楼层: This attribute is required."
+    ]  # by its label
 
 
 def test_attribute_values_are_cleaned_and_kept(city, client_for) -> None:

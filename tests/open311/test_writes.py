@@ -245,7 +245,7 @@ def test_a_required_attribute_is_required(city: City, key: Key, post: Post) -> N
     response = post(**valid(city, key, **{"attribute[floor]": ""}))
 
     assert response.status_code == 400
-    assert "floor" in response.json()[0]["description"]
+    assert "楼层" in response.json()[0]["description"]  # the attribute by its label
     assert counts() == (0, 0, 0)
 
 
@@ -253,14 +253,14 @@ def test_a_number_attribute_must_be_a_number(city: City, key: Key, post: Post) -
     response = post(**valid(city, key, **{"attribute[floor]": "three"}))
 
     assert response.status_code == 400
-    assert "floor" in response.json()[0]["description"]
+    assert "楼层" in response.json()[0]["description"]  # the attribute by its label
 
 
 def test_a_list_attribute_takes_only_its_values(city: City, key: Key, post: Post) -> None:
     response = post(**valid(city, key, **{"attribute[blocked_by]": "cars"}))
 
     assert response.status_code == 400
-    assert "blocked_by" in response.json()[0]["description"]
+    assert "堵塞物" in response.json()[0]["description"]  # the attribute by its label
 
 
 def test_an_unknown_attribute_is_refused(city: City, key: Key, post: Post) -> None:

@@ -1,72 +1,89 @@
-// The report form: category (with its extra attributes), description, place, photo.
+// Reporting: choose the kind (its "what to do now" shows at once), one sentence, the place
+// from GPS, Send. Required fields are marked and checked before anything is queued.
 "use strict";
 
-import { $, api, el, strings, say, cachedGet, categoryName, postJson, errorText } from "./api.js";
-import { outboxAll, outboxDelete, outboxPut, flushOutbox } from "./outbox.js";
+import { $, api, cachedGet, categoryName, el, localized, strings, t } from "./api.js";
+import { clearFieldErrors, refusalText, say, showFieldErrors, flatFields } from "./messages.js";
+import { enqueue, flushOutbox, outboxAll, outboxDelete } from "./outbox.js";
+import { chosenPhotos } from "./photos.js";
+import { go, route } from "./router.js";
 
 let categories = [];
+let lastSent = null;
 
-export async function loadCategories() {
-  categories = await cachedGet("hazard-categories/");
-  const select = $("report-category");
-  select.replaceChildren(el("option", { text: strings.chooseCategory, attrs: { value: "" } }));
-  for (const category of categories) {
-    select.append(el("option", { text: categoryName(category), attrs: { value: category.code } }));
-  }
-  renderAttributes();
+route("/report", { section: "report", title: () => strings.reportTitle, enter: openReport });
+route("/report/sent/:id", { section: "report-sent", title: () => strings.sentTitle, enter: ({ id }) => showSent(Number(id)) });
+
+let loading = null;
+
+/** The categories, fetched once per page (home and the form both ask at start). */
+export function loadCategories() {
+  loading = loading || fetchCategories().catch((error) => { loading = null; throw error; });
+  return loading;
 }
+
+async function fetchCategories() {
+  categories = await cachedGet("hazard-categories/");
+  const box = $("report-categories");
+  box.replaceChildren();
+  for (const category of categories) {
+    const input = el("input", { attrs: { type: "radio", name: "category", value: category.code } });
+    box.append(el("label", { cls: "choice" }, input, el("span", { text: categoryName(category) })));
+  }
+  return categories;
+}
+
+export function categoryByCode(code) { return categories.find((category) => category.code === code) || null; }
 
 function selectedCategory() {
-  return categories.find((category) => category.code === $("report-category").value) || null;
+  const chosen = $("report-form").querySelector("input[name=category]:checked");
+  return chosen ? categoryByCode(chosen.value) : null;
 }
 
-/** One input per attribute the category defines (Open311-style definitions). */
-function renderAttributes() {
+/** The chosen category's guidance and its extra fields (Open311-style definitions). */
+function renderCategory() {
+  const category = selectedCategory();
+  const guidance = category ? localized(category, "guidance") : "";
+  $("report-guidance").hidden = !guidance;
+  $("report-guidance-text").textContent = guidance;
   const box = $("report-attributes");
   box.replaceChildren();
-  const category = selectedCategory();
-  $("category-help").textContent = category ? category.description || "" : "";
   for (const definition of (category && category.attributes) || []) box.append(attributeField(definition));
 }
 
-function attributeField(definition) {
-  const label = el("label", { text: definition.description || definition.code, attrs: { "data-attribute": definition.code } });
+function labelText(definition) {
+  return el("span", { cls: "label-text", text: (definition.description || "") + (definition.required ? " " + strings.requiredMark : "") });
+}
+
+export function attributeField(definition) {
   const type = definition.datatype;
-  if (type === "multivaluelist") return checkboxGroup(definition);
+  const field = "attributes." + definition.code;
+  if (type === "multivaluelist") {
+    const set = el("fieldset", { attrs: { "data-field": field } }, el("legend", { text: definition.description || "" }));
+    for (const option of definition.values) {
+      const box = el("input", { attrs: { type: "checkbox", value: option.key, name: "attr:" + definition.code } });
+      set.append(el("label", { cls: "check" }, box, el("span", { text: option.name })));
+    }
+    return set;
+  }
   let input;
   if (type === "singlevaluelist") {
-    input = el("select");
-    input.append(el("option", { text: "—", attrs: { value: "" } }));
+    input = el("select", {}, el("option", { text: strings.choose, attrs: { value: "" } }));
     for (const option of definition.values) input.append(el("option", { text: option.name, attrs: { value: option.key } }));
   } else if (type === "text") {
     input = el("textarea", { attrs: { rows: "2" } });
   } else {
     input = el("input", { attrs: { type: { number: "number", datetime: "datetime-local" }[type] || "text" } });
-    if (type === "number") input.setAttribute("step", "any");
+    if (type === "number") { input.setAttribute("step", "any"); input.setAttribute("inputmode", "decimal"); }
   }
   input.name = "attr:" + definition.code;
-  if (definition.required) input.required = true;
-  label.append(input);
-  return label;
+  input.dataset.field = field;
+  if (definition.required) { input.required = true; input.setAttribute("aria-required", "true"); }
+  return el("label", { attrs: { "data-attribute": definition.code } }, labelText(definition), input);
 }
 
-function checkboxGroup(definition) {
-  const set = el("fieldset", { attrs: { "data-attribute": definition.code } });
-  set.append(el("legend", { text: definition.description || definition.code }));
-  for (const option of definition.values) {
-    const label = el("label", { cls: "check" });
-    const box = el("input", { attrs: { type: "checkbox", value: option.key } });
-    box.name = "attr:" + definition.code;
-    label.append(box, " " + option.name);
-    set.append(label);
-  }
-  return set;
-}
-
-/** Attribute values as the API wants them: lists for multiple choice, numbers as numbers. */
-function attributeValues(category) {
+export function attributeValues(category, form = $("report-form")) {
   const values = {};
-  const form = $("report-form");
   for (const definition of category.attributes || []) {
     const name = "attr:" + definition.code;
     if (definition.datatype === "multivaluelist") {
@@ -74,139 +91,140 @@ function attributeValues(category) {
       if (chosen.length) values[definition.code] = chosen;
       continue;
     }
-    const value = form.elements[name].value.trim();
-    if (value === "") continue;
-    values[definition.code] = definition.datatype === "number" ? Number(value) : value;
+    const value = form.querySelector(`[name="${CSS.escape(name)}"]`).value.trim();
+    if (value !== "") values[definition.code] = definition.datatype === "number" ? Number(value) : value;
   }
   return values;
 }
 
-/** Fill lat/lng from the phone; the fields stay editable as the fallback. */
+/** Fill the place from the phone; typing the coordinates stays as the fallback. */
 function locate() {
-  if (!navigator.geolocation) { say(strings.noLocation); return; }
-  say(strings.locating);
+  if (!navigator.geolocation) { $("report-place").textContent = strings.noLocation; return; }
+  $("report-place").textContent = strings.locating;
   navigator.geolocation.getCurrentPosition(
     (position) => {
       $("report-lat").value = position.coords.latitude.toFixed(6);
       $("report-lng").value = position.coords.longitude.toFixed(6);
-      say("");
       describePlace();
     },
-    () => say(strings.noLocation),
+    () => { $("report-place").textContent = strings.noLocation; $("report-manual").open = true; },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
   );
 }
 
-/** Tell the reporter which community and grid the point falls in (best effort). */
 async function describePlace() {
   const place = $("report-place");
+  place.textContent = strings.locationFound;
   try {
     const found = await api(`locate/?lat=${$("report-lat").value}&lng=${$("report-lng").value}`);
-    const grid = found.grid ? " · " + found.grid.name : "";
-    place.textContent = (found.community ? found.community.name : "") + grid;
+    place.textContent = t("locationIn", { place: [found.community && found.community.name, found.grid && found.grid.name].filter(Boolean).join(" · ") });
   } catch (error) {
-    place.textContent = error.status === 400 ? strings.outsideArea : "";
+    if (error.status === 400) place.textContent = strings.outsideArea;
   }
 }
 
-/** Check the form before anything is queued, so the outbox only holds sendable reports. */
+/** Check everything before queueing, so the outbox only holds reports the server takes. */
 function readForm() {
+  const form = $("report-form");
+  const problems = {};
   const category = selectedCategory();
-  if (!category) return { problem: strings.needCategory };
+  if (!category) problems.category = [strings.needCategory];
   const description = $("report-description").value.trim();
-  if (!description) return { problem: strings.needDescription };
+  if (!description) problems.description = [strings.needDescription];
   const lat = parseFloat($("report-lat").value);
   const lng = parseFloat($("report-lng").value);
-  if (Number.isNaN(lat) || Number.isNaN(lng)) return { problem: strings.needLocation };
+  if (Number.isNaN(lat) || Number.isNaN(lng)) problems.lat = [strings.needLocation];
+  for (const definition of (category && category.attributes) || []) {
+    const value = attributeValues(category)[definition.code];
+    if (definition.required && (value === undefined || value === "")) problems["attributes." + definition.code] = [strings.needValue];
+    else if (definition.datatype === "number" && value !== undefined && Number.isNaN(value)) problems["attributes." + definition.code] = [strings.needNumber];
+  }
+  if (Object.keys(problems).length) return { problem: showFieldErrors(form, problems) };
   const payload = { category: category.code, description, lat, lng, attributes: attributeValues(category) };
-  // The API refuses a blank address; leave it out when there is none.
   const address = $("report-address").value.trim();
   if (address) payload.address = address;
-  return { payload, photo: $("report-photo").files[0] || null };
+  return { payload };
 }
 
 async function send(event) {
   event.preventDefault();
-  const { problem, payload, photo } = readForm();
-  if (problem) { say(problem); return; }
-  // The UUID is fixed now: every retry of this report carries the same one.
-  const uuid = crypto.randomUUID();
-  payload.client_uuid = uuid;
-  const item = { uuid, payload, photo, photoName: photo && photo.name, createdAt: Date.now() };
-  await outboxPut(item);
+  clearFieldErrors($("report-form"));
+  const { problem, payload } = readForm();
+  if (problem) { say(problem, "error"); return; }
   $("report-send").disabled = true;
-  say(strings.sending);
   try {
+    const photos = await chosenPhotos($("report-photo"));
+    const item = await enqueue("hazard.report", { payload, photos });
+    say(strings.sending);
     const sent = await flushOutbox();
-    if (sent.has(uuid)) {
-      say(strings.sent);
+    if (sent.has(item.uuid)) {
+      lastSent = sent.get(item.uuid);
       resetForm();
-      showSuggestions(sent.get(uuid));
-    } else if (!(await refused(uuid))) {
-      say(strings.queued);  // still in the outbox: sent when the signal is back
+      await go("/report/sent/" + lastSent.id);
+      say(strings.sentToServer);
+    } else if (await refused(item.uuid)) {
+      // kept on screen: the reporter corrects it and sends again
+    } else {
       resetForm();
+      await go("/", { replace: true });
+      say(strings.reportKept);
     }
-  } catch (error) {
-    say(errorText(error));
   } finally {
     $("report-send").disabled = false;
-    document.dispatchEvent(new CustomEvent("outbox-changed"));
   }
 }
 
-/**
- * A report the server refused at once (e.g. outside every community) is taken out of the
- * outbox and the form is kept, so the reporter can correct it and send again.
- */
+/** A report refused at once (e.g. outside every community) leaves the outbox; the form stays. */
 async function refused(uuid) {
   const item = (await outboxAll()).find((candidate) => candidate.uuid === uuid);
   if (!item || !item.error) return false;
   await outboxDelete(uuid);
-  say(item.error === "conflict" ? strings.conflict : item.error);
+  const error = { status: item.error.status, body: item.error.body };
+  const fields = flatFields(item.error.body);
+  const named = Object.keys(fields).length ? showFieldErrors($("report-form"), fields) : "";
+  say(named ? (item.error.body.message || "") + " " + named : refusalText(error), "error");
   return true;
 }
 
-/** Clear the report but keep the place: a second report is usually from the same spot. */
 function resetForm() {
   const kept = ["report-lat", "report-lng", "report-address"].map((id) => [id, $(id).value]);
   $("report-form").reset();
   for (const [id, value] of kept) $(id).value = value;
-  renderAttributes();
+  renderCategory();
 }
 
-/** Open hazards nearby that may be the same one; "me too" confirms instead of repeating. */
-function showSuggestions(created) {
-  const list = $("suggestion-items");
+async function showSent(id) {
+  const hazard = lastSent && lastSent.id === id ? lastSent : await cachedGet("hazards/" + id + "/");
+  $("sent-number").textContent = hazard.number;
+  const list = $("sent-suggestions");
   list.replaceChildren();
-  const suggestions = (created && created.suggestions) || [];
-  $("suggestions").hidden = suggestions.length === 0;
+  const suggestions = hazard.suggestions || [];
+  $("sent-similar").hidden = suggestions.length === 0;
+  const waiting = (await outboxAll()).filter((item) => item.kind === "hazard.me_too").map((item) => item.payload.hazard);
   for (const suggestion of suggestions) {
-    const item = el("li", { cls: "card" });
-    const category = categories.find((one) => one.code === suggestion.category);
-    item.append(
-      el("strong", { text: (category ? categoryName(category) + " · " : "") + suggestion.number }),
-      el("p", { text: strings.confirmations.replace("%s", suggestion.me_too_count || 0) }),
-    );
+    // Residents see only their own reports, so "me too" is answered here, not on a detail page.
     const button = el("button", { cls: "big", text: strings.meToo, attrs: { type: "button", "data-me-too": suggestion.id } });
+    button.disabled = waiting.includes(suggestion.id);
     button.addEventListener("click", async () => {
-      try {
-        await postJson("hazards/" + suggestion.id + "/me-too/");
-        button.disabled = true;
-        say(strings.meTooDone);
-      } catch (error) { say(errorText(error)); }
+      button.disabled = true;
+      const item = await enqueue("hazard.me_too", { payload: { hazard: suggestion.id, number: suggestion.number } });
+      const sent = await flushOutbox();
+      say(sent.has(item.uuid) ? strings.meTooDone : strings.keptOnPhone);
     });
-    item.append(button);
-    list.append(item);
+    list.append(el("li", { cls: "card" },
+      el("strong", { text: categoryName(categoryByCode(suggestion.category)) + " · " + suggestion.number }),
+      el("p", { text: t("confirmations", { count: suggestion.me_too_count || 0 }) }), button));
   }
 }
 
 export function setupReport() {
-  $("report-category").addEventListener("change", renderAttributes);
+  $("report-categories").addEventListener("change", renderCategory);
   $("report-locate").addEventListener("click", locate);
   $("report-form").addEventListener("submit", send);
+  for (const id of ["report-lat", "report-lng"]) $(id).addEventListener("change", describePlace);
 }
 
-export function openReport() {
-  $("suggestions").hidden = true;
+async function openReport() {
+  await loadCategories().catch((error) => say(refusalText(error), "error"));
   if (!$("report-lat").value) locate();
 }

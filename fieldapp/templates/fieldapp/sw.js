@@ -1,14 +1,13 @@
-{% load static %}// SafeGrid field app service worker: keeps the app shell usable with poor signal.
-const SHELL = "safegrid-shell-v2";
+{% load static %}// SafeGrid field app service worker: the app shell opens with no signal after one visit.
+// Every screen (/hazards/12, /rewards, ...) is the same shell, so a navigation with no
+// signal is answered with the cached "/"; the app then shows its cached lists and outbox.
+const SHELL = "safegrid-shell-v3";
 const ASSETS = [
   "/",
-  "{% static 'fieldapp/app.css' %}",
-  "{% static 'fieldapp/app.js' %}",
-  "{% static 'fieldapp/api.js' %}",
-  "{% static 'fieldapp/outbox.js' %}",
-  "{% static 'fieldapp/report.js' %}",
-  "{% static 'fieldapp/work.js' %}",
-  "{% static 'fieldapp/live.js' %}",
+  "/manifest.webmanifest",
+  "/favicon.ico",
+  {% for name in modules %}"{% static name %}",
+  {% endfor %}
 ];
 
 self.addEventListener("install", (event) => {
@@ -25,17 +24,20 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  // API calls always go to the network; the app keeps its own outbox for offline writes.
-  if (event.request.method !== "GET" || url.pathname.startsWith("/api/") || url.pathname.startsWith("/ws/")) {
+  // API calls always go to the network; the app keeps its own outbox and cached lists.
+  if (event.request.method !== "GET" || url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/ws/")) {
     return;
   }
+  const navigation = event.request.mode === "navigate";
   event.respondWith(
     fetch(event.request)
       .then((response) => {
-        const copy = response.clone();
-        caches.open(SHELL).then((cache) => cache.put(event.request, copy));
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(SHELL).then((cache) => cache.put(navigation ? "/" : event.request, copy));
+        }
         return response;
       })
-      .catch(() => caches.match(event.request))
+      .catch(async () => (await caches.match(navigation ? "/" : event.request)) || Response.error())
   );
 });

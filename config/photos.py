@@ -1,4 +1,5 @@
-"""Photo intake: prove it is an image, refuse bombs, strip metadata, make two copies.
+"""Photo intake, shared by every app: prove it is an image, refuse bombs, strip metadata,
+make two copies.
 
 Everything here works on bytes in memory; nothing touches storage, so a refused upload
 leaves nothing behind. ``process_photo`` is what ``bench/photo.py`` measures.

@@ -1,0 +1,1 @@
+"""HTTP for the volunteer program: a volunteer's own screens and staff tools."""
