@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('grids', '0005_district_manager'),
-        ('inspections', '0002_patrol_item_photos'),
+        ('inspections', '0003_field_app'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
