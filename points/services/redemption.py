@@ -100,15 +100,18 @@ def reward_redeem(*, user: Any, reward: Reward, idempotency_key: str) -> Voucher
 
 def _redeem_locked(*, user: Any, reward: Reward, key: str) -> Voucher:
     """Seven statements with the commit (a community-limited reward one more, a limit
-    one more): debit (which locks the account), voucher, ledger entry, its event and
-    audience, stock. The account lock serialises one user's
+    one more): debit (which locks the account), offered check, voucher, ledger entry,
+    its event and audience, stock. The account lock serialises one user's
     redemptions, so the limit check under it is exact; the reward row is locked by its
     UPDATE, the last statement, and held only until the commit."""
+    # Debit first: every refusal below then comes after any earlier attempt of the same
+    # key (a double tap) has committed or rolled back, so the look-up that follows a
+    # refusal finds that attempt's voucher.
+    account = account_move(user=user, amount=-reward.cost)
     now = timezone.now()
     _check_offered(reward=reward, user=user, now=now)
     if reward.stock == 0:
         raise _out_of_stock()  # as read with the reward; the UPDATE below decides
-    account = account_move(user=user, amount=-reward.cost)
     _check_limit(reward=reward, user=user)
     voucher = Voucher.objects.create(
         user=user,

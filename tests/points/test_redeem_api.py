@@ -158,11 +158,11 @@ def test_a_redemption_costs_seven_statements_and_the_commit(
     with django_assert_num_queries(9) as captured, django_capture_on_commit_callbacks():
         voucher = reward_redeem(user=user, reward=reward, idempotency_key="count-me")
 
-    # Then: offered check, debit (the account lock), voucher, entry, event, its audience,
+    # Then: debit (the account lock), offered check, voucher, entry, event, its audience,
     # stock (the reward lock, last); no look-up of the key on the first attempt
     kinds = [query["sql"].split()[0] for query in captured.captured_queries]
     assert kinds == [
-        "SAVEPOINT", "SELECT", "UPDATE", "INSERT", "INSERT", "INSERT", "INSERT", "UPDATE",
+        "SAVEPOINT", "UPDATE", "SELECT", "INSERT", "INSERT", "INSERT", "INSERT", "UPDATE",
         "RELEASE",
     ]  # fmt: skip
     assert state(user, reward)[:3] == (50, 2, 1)
