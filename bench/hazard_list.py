@@ -42,6 +42,9 @@ from bench.common import throwaway_database
 
 PAGE = 50
 BATCH = 5000
+# The plan's time on a busy machine is mostly waiting for a core: the fastest of a few
+# runs of the same plan is its cost.
+EXPLAIN_RUNS = 3
 
 
 def parse_args() -> argparse.Namespace:
@@ -58,7 +61,9 @@ def parse_args() -> argparse.Namespace:
 def django_setup() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["SAFEGRID_TESTING"] = "1"
-    os.environ["DATABASE_POOL"] = "0"
+    # Connections as production has them (settings: psycopg's pool on PostgreSQL unless
+    # DATABASE_POOL=0), not a new connection per request.
+    os.environ.pop("DATABASE_POOL", None)
     import django
     from django.core.management import call_command
 
@@ -171,12 +176,12 @@ def _first_hazard_and_photo(category: Any, grid: Any, now: Any) -> Any:
 
 def raw_view(request: Any) -> Any:
     """The hand-written baseline: same scope, same filters, same rows, no framework."""
-    from django.db.models import Q
+    from django.db.models import Q, Subquery
     from django.http import JsonResponse
     from django.utils import timezone
 
     from grids.models import Role, RoleGrant
-    from inspections.models import OPEN_STATUSES, Hazard
+    from inspections.models import OPEN_STATUSES, Category, Hazard
 
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "sign in"}, status=401)
@@ -197,8 +202,9 @@ def raw_view(request: Any) -> Any:
         rows = rows.filter(community_id=int(query["community"]))
     if query.get("overdue") == "true":
         rows = rows.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
-    if query.get("category"):
-        rows = rows.filter(category__code=query["category"])
+    if query.get("category"):  # the code resolved to an id in the same statement
+        code = Category.objects.filter(code=query["category"]).values("pk")[:1]
+        rows = rows.filter(category_id=Subquery(code))
     if query.get("risk_colour"):
         rows = rows.filter(risk_colour=query["risk_colour"])
     fields = (
@@ -234,7 +240,41 @@ def install_urls() -> None:
     clear_url_caches()
 
 
+def explain_variants(client: Any, variants: list[str]) -> dict[str, float]:
+    """``EXPLAIN ANALYZE`` of the API's page query for each filter combination, printed;
+    the execution time of each (ms). PostgreSQL only (an empty dict on SQLite)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        return {}
+    plans = {}
+    for query in variants:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/api/v1/hazards/?{query}")
+        page_query = 'FROM "inspections_hazard"'
+        (sql,) = [q["sql"] for q in captured.captured_queries
+                  if page_query in q["sql"] and "LIMIT" in q["sql"]]  # fmt: skip
+        client.get(f"/api/v1/hazards/?{query}")  # warm, as the timed requests are
+        runs = [_explain(connection, sql) for _ in range(EXPLAIN_RUNS)]
+        lines, best = min(runs, key=lambda run: run[1])
+        each = ", ".join(f"{ms:.2f}" for _lines, ms in runs)
+        title = f"filter: {query or '(none)'} (fastest of {EXPLAIN_RUNS}; all: {each} ms)"
+        print(f"-- EXPLAIN ANALYZE, {title}\n" + "\n".join(lines))
+        plans[query] = round(best, 3)
+    return plans
+
+
+def _explain(connection: Any, sql: str) -> tuple[list[str], float]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        lines = [row[0] for row in cursor.fetchall()]
+    (timing,) = [line for line in lines if line.startswith("Execution Time")]
+    return lines, float(timing.split()[2])
+
+
 def measure(args: argparse.Namespace, vendor: str) -> dict[str, Any]:
+    from django.conf import settings
     from django.test import Client
 
     started = time.perf_counter()
@@ -256,6 +296,7 @@ def measure(args: argparse.Namespace, vendor: str) -> dict[str, Any]:
         api_ids = [row["id"] for row in api.json()["results"]]
         assert api_ids == [row["id"] for row in raw.json()["results"]], query
         assert len(api_ids) == PAGE, (query, len(api_ids))
+    plans = explain_variants(client, variants)
     latencies: dict[str, list[float]] = {"api": [], "raw": []}
     for index in range(args.requests):
         query = variants[index % len(variants)]
@@ -271,9 +312,13 @@ def measure(args: argparse.Namespace, vendor: str) -> dict[str, Any]:
         figures[f"{key}p50_ms"] = round(statistics.median(values) * 1000, 2)
         figures[f"{key}p95_ms"] = round(values[int(0.95 * (len(values) - 1))] * 1000, 2)
     figures["ratio"] = round(figures["rps"] / figures["raw_rps"], 3)
+    figures["explain_ms"] = {query or "(none)": ms for query, ms in plans.items()}
+    figures["explain_max_ms"] = max(plans.values())
+    figures["target_explain_ms_at_most"] = 2.0
+    figures["database_pool"] = bool(settings.DATABASES["default"].get("OPTIONS", {}).get("pool"))
     figures["requests_per_view"] = args.requests
     figures["build_s"] = round(build_s, 1)
-    figures["target_ratio_at_least"] = 0.5
+    figures["target_ratio_at_least"] = 0.8
     return figures
 
 

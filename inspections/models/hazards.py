@@ -244,7 +244,18 @@ class Hazard(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="hazard_status_due_idx"),
             models.Index(fields=["grid", "-created_at"], name="hazard_grid_created_idx"),
-            models.Index(fields=["community", "-created_at"], name="hazard_comm_created_idx"),
+            # The list's orderings (newest first, or by deadline) with the id tie-break
+            # of its cursor, so a first page is an index scan that stops after 50 rows.
+            models.Index(fields=["-created_at", "-id"], name="hazard_created_idx"),
+            models.Index(fields=["due_at", "id"], name="hazard_due_idx"),
+            models.Index(
+                fields=["community", "-created_at", "-id"], name="hazard_comm_created_idx"
+            ),
+            # The category filter compares ids (the code resolved first, filters.py).
+            models.Index(
+                fields=["category", "risk_colour", "-created_at", "-id"],
+                name="hazard_cat_colour_idx",
+            ),
             models.Index(fields=["category", "status"], name="hazard_category_status_idx"),
             models.Index(fields=["assignee", "status"], name="hazard_assignee_status_idx"),
             models.Index(fields=["reporter", "-created_at"], name="hazard_reporter_idx"),

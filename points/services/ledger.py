@@ -12,8 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,13 +70,66 @@ def ledger_post(
     Call inside a transaction that locked ``account`` (``account_lock``). The conditional
     UPDATE refuses to take the balance below zero even if the lock was forgotten.
     """
-    floor = max(0, -amount)
-    moved = Account.objects.filter(pk=account.pk, balance__gte=floor).update(
-        balance=F("balance") + amount, updated_at=timezone.now()
-    )
-    if not moved:
+    moved = _balance_move(column="id", value=account.pk, amount=amount)
+    if moved is None:
         raise InsufficientPoints()
-    account.refresh_from_db(fields=["balance"])
+    account.balance = moved[1]
+    return ledger_record(
+        account=account,
+        kind=kind,
+        amount=amount,
+        reason=reason,
+        source=source,
+        rule=rule,
+        voucher=voucher,
+        created_by=created_by,
+    )
+
+
+def account_move(*, user: Any, amount: int) -> Account:
+    """Add ``amount`` to ``user``'s balance, in one statement that also locks the account
+    for the rest of the transaction (the conditional UPDATE is lock and check at once);
+    ``InsufficientPoints`` if that would take it below zero. Follow with ``ledger_record``
+    in the same transaction."""
+    moved = _balance_move(column="user_id", value=user.pk, amount=amount)
+    if moved is None:
+        account_for(user=user)  # a first redemption (rare): make the account, then retry
+        moved = _balance_move(column="user_id", value=user.pk, amount=amount)
+    if moved is None:
+        raise InsufficientPoints()
+    return Account(pk=moved[0], user_id=user.pk, balance=moved[1])
+
+
+def _balance_move(*, column: str, value: int, amount: int) -> tuple[int, int] | None:
+    """Add ``amount`` to the balance of the account whose ``column`` is ``value`` unless
+    that takes it below zero, in one UPDATE ... RETURNING (PostgreSQL and SQLite): the
+    account's id and new balance, or None when refused or there is no such account."""
+    if column not in ("id", "user_id"):
+        raise ValueError(column)
+    table = connection.ops.quote_name(Account._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET balance = balance + %s, updated_at = %s "
+            f"WHERE {column} = %s AND balance >= %s RETURNING id, balance",
+            [amount, timezone.now(), value, max(0, -amount)],
+        )
+        found = cursor.fetchone()
+    return None if found is None else (int(found[0]), int(found[1]))
+
+
+def ledger_record(
+    *,
+    account: Account,
+    kind: str,
+    amount: int,
+    reason: str = "",
+    source: str = "",
+    rule: EarningRule | None = None,
+    voucher: Voucher | None = None,
+    created_by: Any = None,
+) -> LedgerEntry:
+    """The entry (and its realtime event) for ``amount`` already moved on ``account``,
+    whose ``balance`` is the new one (``account_move``)."""
     entry = LedgerEntry.objects.create(
         account=account,
         kind=kind,

@@ -1,11 +1,13 @@
 """Redeeming rewards and the life of a voucher: issued, then fulfilled, cancelled or expired.
 
 A redemption debits the account, takes one from stock and issues the voucher in one
-transaction. It locks the account first and the reward last, just before commit
-(``select_for_update`` on PostgreSQL; SQLite's IMMEDIATE transactions serialize writers),
-so a popular reward's row is held for one statement, not the whole redemption. Stock and
-balance change only through conditional UPDATEs (``stock__gt=0``, ``balance__gte``), so
-no interleaving can oversell a reward or overdraw an account.
+transaction. The debit is a conditional UPDATE that also locks the account (PostgreSQL;
+SQLite's IMMEDIATE transactions serialize writers), and the stock is taken by a
+conditional UPDATE last, just before commit, so a popular reward's row is held for one
+statement and the commit, not the whole redemption. Stock and balance change only
+through conditional UPDATEs (``stock > 0``, ``balance >= cost``), so no interleaving can
+oversell a reward or overdraw an account; the unique ``(user, idempotency_key)`` of
+vouchers makes a key redeem at most once.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +30,12 @@ from grids.audiences import user_group
 from points.events import VOUCHER_FULFILLED
 from points.models import EntryKind, Reward, Voucher, VoucherStatus
 from points.selectors import VOUCHER_CODE_HALF, user_may_fulfil, voucher_code_normalize
-from points.services.ledger import InsufficientPoints, account_lock, ledger_post
+from points.services.ledger import (
+    account_lock,
+    account_move,
+    ledger_post,
+    ledger_record,
+)
 
 # No 0/O, 1/I/L: codes are read aloud and typed at a counter.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -74,36 +81,39 @@ def _voucher_for_key(*, user: Any, key: str, reward: Reward) -> Voucher | None:
 
 
 def reward_redeem(*, user: Any, reward: Reward, idempotency_key: str) -> Voucher:
-    """Redeem ``reward`` for ``user``; repeating the same key returns the same voucher."""
+    """Redeem ``reward`` for ``user``; repeating the same key returns the same voucher.
+
+    The first attempt of a key is the fast path: no look-up first, the voucher's unique
+    ``(user, idempotency_key)`` decides. A key already used fails somewhere on the way (its
+    voucher exists, or its points or the stock are gone), the transaction rolls back, and
+    only then is the key looked up: a retry gets its voucher, anything else the error.
+    """
     key = _key_check(idempotency_key)
-    existing = _voucher_for_key(user=user, key=key, reward=reward)
-    if existing is not None:
-        return existing
     try:
         with transaction.atomic():
-            return _redeem_locked(user=user, reward_id=reward.pk, key=key)
-    except IntegrityError:
-        # The same key raced us and won: answer with its voucher.
+            return _redeem_locked(user=user, reward=reward, key=key)
+    except (IntegrityError, DomainError):
         existing = _voucher_for_key(user=user, key=key, reward=reward)
         if existing is None:
             raise
         return existing
 
 
-def _redeem_locked(*, user: Any, reward_id: int, key: str) -> Voucher:
-    account = account_lock(user=user)
-    # Whoever held the account lock before us may have redeemed this very key.
-    reward = Reward.objects.get(pk=reward_id)
-    existing = _voucher_for_key(user=user, key=key, reward=reward)
-    if existing is not None:
-        return existing
+def _redeem_locked(*, user: Any, reward: Reward, key: str) -> Voucher:
+    """Seven statements with the commit (a community-limited reward one more, a limit
+    one more): debit (which locks the account), offered check, voucher, ledger entry,
+    its event and audience, stock. The account lock serialises one user's
+    redemptions, so the limit check under it is exact; the reward row is locked by its
+    UPDATE, the last statement, and held only until the commit."""
+    # Debit first: every refusal below then comes after any earlier attempt of the same
+    # key (a double tap) has committed or rolled back, so the look-up that follows a
+    # refusal finds that attempt's voucher.
+    account = account_move(user=user, amount=-reward.cost)
     now = timezone.now()
     _check_offered(reward=reward, user=user, now=now)
-    _check_limit(reward=reward, user=user)
-    if account.balance < reward.cost:
-        raise InsufficientPoints()
     if reward.stock == 0:
-        raise _out_of_stock()
+        raise _out_of_stock()  # as read with the reward; the UPDATE below decides
+    _check_limit(reward=reward, user=user)
     voucher = Voucher.objects.create(
         user=user,
         reward=reward,
@@ -112,7 +122,7 @@ def _redeem_locked(*, user: Any, reward_id: int, key: str) -> Voucher:
         idempotency_key=key,
         expires_at=now + timedelta(days=reward.voucher_days),
     )
-    ledger_post(
+    ledger_record(
         account=account,
         kind=EntryKind.REDEEM,
         amount=-reward.cost,
@@ -130,13 +140,12 @@ def _out_of_stock() -> Conflict:
 
 
 def _stock_take(*, reward_id: int) -> None:
-    """Take one from stock, last thing before commit: the reward row is the hot spot of a
-    popular reward, so it stays locked only from here to the commit. Out of stock rolls
-    back the voucher and the debit written above."""
-    stock = Reward.objects.select_for_update().filter(pk=reward_id).values_list("stock", flat=True)
-    if stock.get() is None:
-        return
-    taken = Reward.objects.filter(pk=reward_id, stock__gt=0).update(stock=F("stock") - 1)
+    """Take one from stock (unlimited stays NULL), last thing before commit: the UPDATE
+    locks the reward row, the hot spot of a popular reward, only from here to the commit.
+    Out of stock rolls back the voucher and the debit written above."""
+    taken = Reward.objects.filter(Q(stock__isnull=True) | Q(stock__gt=0), pk=reward_id).update(
+        stock=F("stock") - 1
+    )
     if not taken:
         raise _out_of_stock()
 

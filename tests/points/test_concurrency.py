@@ -126,3 +126,33 @@ def test_racing_awards_to_different_people_for_one_event_pay_once() -> None:
     assert sum(result is not None for result in results) == 1
     assert LedgerEntry.objects.filter(source="hazard:2:verified").count() == 1
     assert ledger_audit() == []
+
+
+def test_flash_sale_with_double_taps_sells_each_unit_once() -> None:
+    # Given 24 residents who can each afford one, every one tapping twice at once (the
+    # same key from two threads), and 8 in stock
+    stock, people = 8, 24
+    users = residents(people, points=150)
+    reward = RewardFactory(cost=100, stock=stock)
+
+    # When all 48 requests go at the same instant
+    results = run_parallel(
+        2 * people, lambda i: redeem_as(users[i // 2], reward.pk, f"tap-{i // 2}")
+    )
+
+    # Then both taps of a person get the same answer, 8 people a voucher, no one twice
+    assert all(isinstance(result, tuple) for result in results), results
+    for person in range(people):
+        first, second = results[2 * person], results[2 * person + 1]
+        assert first == second, (first, second)
+    won = [results[2 * p] for p in range(people) if results[2 * p][0] == 201]
+    assert len(won) == stock
+    assert {body["code"] for status, body in results if status == 409} == {"out_of_stock"}
+    assert Voucher.objects.count() == stock
+    assert len(set(Voucher.objects.values_list("user_id", flat=True))) == stock
+    reward.refresh_from_db()
+    assert reward.stock == 0
+    assert sorted(Account.objects.values_list("balance", flat=True)) == sorted(
+        [50] * stock + [150] * (people - stock)
+    )
+    assert ledger_audit() == []

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from grids.models import User
 from points.models import Account, LedgerEntry, Reward, Voucher
+from points.services import reward_redeem
 from tests.factories import CommunityFactory
 from tests.points.factories import RewardFactory, make_resident
 
@@ -144,3 +145,25 @@ def test_unknown_reward_is_404(client_for: Client) -> None:
 
     assert response.status_code == 404
     assert Voucher.objects.count() == 0
+
+
+def test_a_redemption_costs_seven_statements_and_the_commit(
+    django_assert_num_queries: Callable, django_capture_on_commit_callbacks: Callable
+) -> None:
+    # Given a resident with points and a reward in stock, offered everywhere
+    user = make_resident(points=150)
+    reward = RewardFactory(cost=100, stock=3)
+
+    # When they redeem it (the transaction is a savepoint inside the test's transaction)
+    with django_assert_num_queries(9) as captured, django_capture_on_commit_callbacks():
+        voucher = reward_redeem(user=user, reward=reward, idempotency_key="count-me")
+
+    # Then: debit (the account lock), offered check, voucher, entry, event, its audience,
+    # stock (the reward lock, last); no look-up of the key on the first attempt
+    kinds = [query["sql"].split()[0] for query in captured.captured_queries]
+    assert kinds == [
+        "SAVEPOINT", "UPDATE", "SELECT", "INSERT", "INSERT", "INSERT", "INSERT", "UPDATE",
+        "RELEASE",
+    ]  # fmt: skip
+    assert state(user, reward)[:3] == (50, 2, 1)
+    assert voucher.idempotency_key == "count-me"
