@@ -39,7 +39,7 @@ from volunteers.services import signup_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def drill(city: City, title: str, capacity: int = 10) -> Activity:
+def drill(city: City, title: str, capacity: int = 10, code: str = "7KQM2X") -> Activity:
     return ActivityFactory(
         community=city.community,
         title=title,
@@ -47,7 +47,7 @@ def drill(city: City, title: str, capacity: int = 10) -> Activity:
         lat=HERE[0],
         lng=HERE[1],
         capacity=capacity,
-        checkin_code="7KQM2X",
+        checkin_code=code,
     )
 
 
@@ -68,7 +68,7 @@ def test_sign_up_wait_list_and_an_offline_check_in_and_out_reach_the_server_once
     city = build_city()
     volunteer(city)
     fire = drill(city, "梅园消防演练")
-    flood = drill(city, "防汛应急演练", capacity=1)
+    flood = drill(city, "防汛应急演练", capacity=1, code="FLD234")
     neighbour = UserFactory(username="neighbour", home_building=city.building)
     ProfileFactory(user=neighbour, community=city.community)
     in_thread(signup_create, user=neighbour, activity_id=flood.pk)
@@ -93,18 +93,19 @@ def test_sign_up_wait_list_and_an_offline_check_in_and_out_reach_the_server_once
     ]
 
     # The day of the drill: the resident is there, the phone has no signal.
-    started(fire, minutes_ago=240)
+    started(fire, minutes_ago=150)
     page.goto(f"{asgi_server}/volunteer/activities/{fire.pk}")
     page.locator("#vol-presence-code").filter(has_text="签到").wait_for()
     page.context.set_offline(True)
-    checked_in = (timezone.now() - timedelta(hours=3)).replace(microsecond=0)
-    checked_out = checked_in + timedelta(hours=2)
+    checked_in = (timezone.now() - timedelta(hours=2)).replace(microsecond=0)
+    checked_out = checked_in + timedelta(minutes=90)
     page.clock.set_fixed_time(checked_in)
     page.get_by_label("活动现场的签到码").fill("7kqm2x")
     page.locator("#vol-presence-code").click()
     page.locator("#vol-activity-waiting").filter(has_text="等待发送").wait_for()
     assert "没有信号" in page.locator("#status").inner_text()
     page.clock.set_fixed_time(checked_out)
+    page.get_by_label("活动现场的签到码").fill("7KQM2X")
     page.locator("#vol-presence-code").filter(has_text="签退").click()
     page.locator("#vol-activity-waiting").filter(has_text="签退").wait_for()
     shoot(page, "volunteer-offline-check-in-out")
@@ -119,10 +120,10 @@ def test_sign_up_wait_list_and_an_offline_check_in_and_out_reach_the_server_once
     page.locator("#outbox-link").wait_for(state="hidden", timeout=10_000)
     attendance = Signup.objects.get(activity=fire)
     assert (attendance.checked_in_at, attendance.checked_out_at) == (checked_in, checked_out)
-    assert (attendance.minutes, attendance.hours_status) == (120, "pending")
+    assert (attendance.minutes, attendance.hours_status) == (90, "pending")
     # Opening the app again sends nothing more: still exactly one attendance.
     page.goto(asgi_server + "/volunteer/hours")
-    page.locator("#vol-hours-months .card").filter(has_text="待审核 2 小时").wait_for()
+    page.locator("#vol-hours-months .card").filter(has_text="待审核 1.5 小时").wait_for()
     page.wait_for_load_state("networkidle")
     assert Signup.objects.filter(activity=fire).count() == 1
     assert Signup.objects.get(activity=fire).checked_in_at == checked_in
@@ -165,7 +166,7 @@ def test_volunteer_screens(asgi_server: str, new_page: Any, phone: str, tmp_path
     fire = drill(city, "梅园消防演练")
     in_thread(signup_create, user=city.resident, activity_id=fire.pk)
     started(fire)
-    drill(city, "社区安全宣传日")
+    drill(city, "社区安全宣传日", code="PUB234")
     photo = tmp_path / "certificate.jpg"
     photo.write_bytes(jpeg_bytes(colour=(200, 200, 230)))
     page = new_page(viewport=PHONES[phone], **GEO)
