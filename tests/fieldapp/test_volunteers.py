@@ -175,7 +175,7 @@ def test_volunteer_screens(asgi_server: str, new_page: Any, phone: str, tmp_path
     page.locator("#go-volunteer").click()
     page.locator("#vol-certificates [data-certificate]").first.wait_for()
     page.locator("#vol-cert-add summary").click()
-    page.get_by_label("技能", exact=True).select_option(str(cpr.pk))
+    page.locator("#vol-cert-skill").select_option(str(cpr.pk))
     page.get_by_label("发证机构").fill("市红十字会")
     page.get_by_label("证书编号").fill("HSZ-000003")
     page.get_by_label("有效期至").fill((timezone.localdate() + timedelta(days=700)).isoformat())

@@ -313,12 +313,12 @@ async function presence(proof) {
   const payload = { activity: activity.id, title: activity.title, proof: { ...proof, occurred_at: new Date().toISOString() } };
   const done = action === "checkout" ? strings.volCheckedOut : strings.volCheckedIn;
   const answer = await write(kind, { payload, subject: "activity:" + activity.id }, done);
+  $("vol-code").value = "";
+  await showActivity(activity.id);
   if (!answer) {
     const refused = (await outboxAll()).find((item) => item.kind === kind && item.subject === "activity:" + activity.id && item.error);
     if (refused && refused.error.body && refused.error.body.fields) showFieldErrors($("vol-presence"), refused.error.body.fields);
   }
-  $("vol-code").value = "";
-  await showActivity(activity.id);
 }
 
 function byCode(event) {
