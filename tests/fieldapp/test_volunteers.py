@@ -144,8 +144,8 @@ def test_a_typed_wrong_code_is_refused_in_words_and_changes_nothing(
     page.get_by_label("活动现场的签到码").fill("AAAAAA")
     page.locator("#vol-presence-code").click()
 
-    page.locator("#vol-presence .field-error").filter(has_text="不是本活动的签到码").wait_for()
-    assert "不是本活动的签到码" in page.locator("#status").inner_text()
+    page.locator("#vol-presence .field-error").filter(has_text="这不是此活动的签到码").wait_for()
+    assert "这不是此活动的签到码" in page.locator("#status").inner_text()
     assert Signup.objects.get(activity=fire).checked_in_at is None
 
 
