@@ -12,6 +12,7 @@ import { setupPatrol } from "./patrol.js";
 import { balance } from "./points.js";
 import { forgetLastEvent, startLive, stopLive } from "./live.js";
 import "./kinds.js";
+import "./volunteers.js";
 import { photoPicker } from "./photos.js";
 
 const OPEN = ["reported", "assigned", "rectifying", "awaiting_verification"];

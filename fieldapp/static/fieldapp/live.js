@@ -72,6 +72,8 @@ function handle(event) {
     if (event.id > last) localStorage.setItem(LAST_ID_KEY, String(event.id));
   }
   if (typeof event.type === "string" && event.type.startsWith("hazard.")) handler(event);
+  // Other programs' screens (volunteers, dispatch) listen for their own event types.
+  document.dispatchEvent(new CustomEvent("safegrid-event", { detail: event }));
 }
 
 /**
