@@ -143,6 +143,9 @@ class MyOfferSerializer(serializers.Serializer):
 class DispatchListApi(generics.ListCreateAPIView):
     """Dispatches of my communities, newest first; POST opens one in one action."""
 
+    # 404: the hazard named in the request does not exist or is not the caller's to see.
+    extra_error_codes = [404]
+
     class InputSerializer(serializers.Serializer):
         lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
         lng = serializers.FloatField(required=False, min_value=-180, max_value=180)

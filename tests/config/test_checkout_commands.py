@@ -56,7 +56,9 @@ def test_readme_commands_run_in_a_checkout_without_exporting_anything(tmp_path: 
 def test_a_configured_deployment_keeps_debug_off(
     tmp_path: Path, extra: dict[str, str], debug: str | None
 ) -> None:
-    env = _checkout_env(tmp_path, DJANGO_ALLOWED_HOSTS="example.org", **extra)
+    env = _checkout_env(
+        tmp_path, DJANGO_ALLOWED_HOSTS="example.org", SAFEGRID_TIPS_RECEIPT_KEY="k" * 50, **extra
+    )
 
     result = _manage(env, "shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
 

@@ -53,7 +53,8 @@ def test_production_sends_hsts_and_redirects_to_https() -> None:
         [sys.executable, "-c", script],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
-             "DJANGO_SECRET_KEY": "p" * 60, "DJANGO_ALLOWED_HOSTS": "safegrid.example.org",
+             "DJANGO_SECRET_KEY": "p" * 60, "SAFEGRID_TIPS_RECEIPT_KEY": "r" * 60,
+                 "DJANGO_ALLOWED_HOSTS": "safegrid.example.org",
              "DATABASE_URL": "sqlite:///:memory:"},
     )  # fmt: skip
 

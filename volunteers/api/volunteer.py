@@ -11,7 +11,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -51,6 +51,9 @@ def _profile(request: Request) -> Any:
 
 class ProfileApi(APIView):
     """My volunteer profile: GET it, POST to register, PATCH to change it."""
+
+    # 404: the caller has no volunteer profile yet (become one with POST).
+    extra_error_codes = [404]
 
     class RegisterSerializer(serializers.Serializer):
         community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
@@ -112,6 +115,11 @@ class ProfileApi(APIView):
 class AvailabilityApi(APIView):
     """Replace my weekly availability (local time windows)."""
 
+    # 404: the caller has no volunteer profile yet (become one with POST).
+    extra_error_codes = [404]
+    # A list of windows has no form encoding: JSON only (and only JSON in the schema).
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=AvailabilitySerializer(many=True),
         responses=AvailabilitySerializer(many=True),
@@ -134,6 +142,9 @@ class AvailabilityApi(APIView):
 
 class DutyApi(APIView):
     """The on-duty switch and my position now (one-click dispatch ranks by it)."""
+
+    # 404: the caller has no volunteer profile yet (become one with POST).
+    extra_error_codes = [404]
 
     class InputSerializer(serializers.Serializer):
         on_duty = serializers.BooleanField()
