@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from grids.management.commands._progress import progress
+from config.progress import progress
 from inspections.tips.services import tips_purge
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
 
         def bar(items: Iterable[int], total: int) -> Iterable[int]:
-            return progress(self, items, total=total, what=_("Purging tips"), verbosity=verbosity)
+            return progress(self, items, total=total, what=_("Purging tips"), hidden=verbosity == 0)
 
         purged = tips_purge(progress=bar)
         if verbosity:
