@@ -153,7 +153,12 @@ def dispatch_candidates(
     south, north, west, east = bounding_box(lat, lng, radius_m)
     skill_clause, skill_params = _skill_clause(skill, today)
     branch = [ProfileStatus.ACTIVE, south, north, west, east, *skill_params]
-    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    # Raw SQL gets no field adaptation: on SQLite an aware datetime would be compared as
+    # text ("...+08:00") with the stored UTC text, and miss offers made between local
+    # midnight and UTC midnight.
+    midnight = connection.ops.adapt_datetimefield_value(
+        timezone.make_aware(datetime.combine(today, time.min))
+    )
     params = [*branch, *branch, *BUSY_OFFER, *LIVE_DISPATCH, midnight]
     params.append(settings.DISPATCH_DAILY_ALERT_LIMIT)
     with connection.cursor() as cursor:

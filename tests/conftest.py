@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
 
 from grids.models import User
+
+# Processes the tests start (management commands, a second server, a process that dies on
+# purpose) run on the test settings too, however pytest itself was started.
+os.environ.setdefault("SAFEGRID_TESTING", "1")
 
 
 @pytest.fixture(autouse=True)

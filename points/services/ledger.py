@@ -111,7 +111,12 @@ def _balance_move(*, column: str, value: int, amount: int) -> tuple[int, int] | 
         cursor.execute(
             f"UPDATE {table} SET balance = balance + %s, updated_at = %s "
             f"WHERE {column} = %s AND balance >= %s RETURNING id, balance",
-            [amount, timezone.now(), value, max(0, -amount)],
+            [
+                amount,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                value,
+                max(0, -amount),
+            ],
         )
         found = cursor.fetchone()
     return None if found is None else (int(found[0]), int(found[1]))

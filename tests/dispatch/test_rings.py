@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -70,6 +70,12 @@ def test_the_daily_alert_limit_is_respected(scene: Scene, settings: object) -> N
     for _ in range(2):
         first = _open(scene)
         offer_decline(user=tired, offer_id=first.offers.get().pk)
+    # Made just after local midnight, which is the day before in UTC (Asia/Shanghai is
+    # UTC+8): those still count today.
+    just_after_midnight = timezone.make_aware(
+        datetime.combine(timezone.localdate(), time.min)
+    ) + timedelta(seconds=1)
+    Offer.objects.filter(volunteer=tired).update(offered_at=just_after_midnight)
     settings.DISPATCH_DAILY_ALERT_LIMIT = 2
 
     dispatch = _open(scene)
