@@ -154,13 +154,16 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # Rate limits (DRF throttles, Open311 per-key limits) count in the cache: with Redis they
-# hold across every process; the local-memory default counts per process.
+# hold across every process; the local-memory default counts per process. While Redis is
+# unreachable they count per process again instead of failing requests (config/cache.py);
+# the timeouts keep a Redis that hangs from holding a request for long.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "safegrid",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 # The module that names every websocket group and lists the groups a user joins
