@@ -7,7 +7,8 @@ so the whole API answered 500 (the fault test of Redis found it). Here every ope
 falls back to a local-memory cache instead: the limits keep counting, per process as in
 the embedded setup, until Redis answers again. After a failure Redis is not asked again
 for ``RETRY_AFTER_S``, so an unreachable host costs one connect timeout per interval, not
-one per request.
+one per request. That moment is shared by the process's threads (Django makes one cache
+object per thread), as the local-memory counts are (they share the cache's name).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_S = 5.0
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 T = TypeVar("T")
+# Per Redis location: when this process may ask Redis again.
+_down_until: dict[str, float] = {}
 
 
 class DegradingRedisCache(RedisCache):
@@ -35,19 +38,22 @@ class DegradingRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._location = str(server)
         self._fallback = LocMemCache(f"degraded-{server}", params)
-        self._down_until = 0.0
 
     def _either(self, redis_call: Callable[[], T], local_call: Callable[[], T]) -> T:
-        if time.monotonic() < self._down_until:
+        if time.monotonic() < _down_until.get(self._location, 0.0):
             return local_call()
         try:
-            return redis_call()
+            result = redis_call()
         except UNREACHABLE as error:
-            if self._down_until == 0.0 or time.monotonic() >= self._down_until:
+            if self._location not in _down_until:
                 logger.warning("cache: Redis unreachable (%s); counting in memory", error)
-            self._down_until = time.monotonic() + RETRY_AFTER_S
+            _down_until[self._location] = time.monotonic() + RETRY_AFTER_S
             return local_call()
+        if _down_until.pop(self._location, None) is not None:
+            logger.warning("cache: Redis answers again; counting in Redis")
+        return result
 
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
         return self._either(

@@ -6,6 +6,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,19 @@ def events(ws: ClientConnection, *, count: int, timeout: float = 20) -> list[dic
     received: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
     while len(received) < count:
+        message = json.loads(ws.recv(timeout=max(deadline - time.monotonic(), 0.01)))
+        if "id" in message:
+            received.append(message)
+    return received
+
+
+def events_until(
+    ws: ClientConnection, done: Callable[[list[dict[str, Any]]], bool], *, timeout: float = 20
+) -> list[dict[str, Any]]:
+    """Events the socket receives until ``done(received)`` (fails when they do not come)."""
+    received: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while not done(received):
         message = json.loads(ws.recv(timeout=max(deadline - time.monotonic(), 0.01)))
         if "id" in message:
             received.append(message)

@@ -1,0 +1,56 @@
+"""PostgreSQL restarted under a running Daphne: while it is down every request gets a
+quick 503 in the one error format (never a hang, never a 500 page), readiness names the
+database, and the first request after it is back succeeds, with no restart of Daphne."""
+
+from __future__ import annotations
+
+import time
+
+from tests.faults import client
+from tests.faults.conftest import Stage, http_port
+
+# How long a request may wait for a connection before it is answered 503 (the pool's
+# timeout; production's default is 10 s).
+POOL_TIMEOUT_S = 3
+
+
+def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
+    stage: Stage,
+) -> None:
+    city = stage.scene("city")
+    port = http_port()
+    stage.daphne(port, DATABASE_POOL_TIMEOUT=str(POOL_TIMEOUT_S))
+    staff = city["staff"]["token"]
+    # Every pooled connection in use once, so the restart leaves them all broken.
+    warm = [client.request(port, "GET", "/api/v1/hazards/", token=staff) for _ in range(5)]
+    assert {answer.status for answer in warm} == {200}
+
+    stage.postgres.stop()
+    try:
+        down = [
+            client.request(port, "GET", "/api/v1/hazards/", token=staff),
+            client.request(port, "POST", "/api/v1/hazards/1/comments/", token=staff,
+                           body={"note": "现场已拍照"}),
+            client.request(port, "GET", "/admin/login/"),
+        ]  # fmt: skip
+        ready = client.request(port, "GET", "/readyz")
+        alive = client.request(port, "GET", "/healthz")
+    finally:
+        stage.postgres.start()
+    started = time.monotonic()
+    after = [client.request(port, "GET", "/api/v1/hazards/", token=staff) for _ in range(5)]
+    recovered_in = time.monotonic() - started
+
+    assert [answer.status for answer in down] == [503, 503, 503], [a.body for a in down]
+    assert down[0].content_type == "application/json"
+    assert down[0].json()["code"] == "service_unavailable"
+    assert down[0].headers.get("Retry-After") == "5"
+    assert "text/html" in down[2].content_type
+    assert max(answer.seconds for answer in down) < POOL_TIMEOUT_S + 5
+    assert ready.status == 503
+    assert ready.json()["checks"]["database"].startswith("error")
+    assert alive.status == 200
+    # Recovered by itself: not one failed request once the database is back.
+    assert [answer.status for answer in after] == [200] * 5, [a.body for a in after]
+    assert len(after[0].json()["results"]) == 1
+    assert recovered_in < 10
