@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "config.realtime",
+    "config.media",
     "grids",
     "inspections",
     "inspections.open311",
@@ -132,12 +133,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("DATABASE_POOL", True):
     # Under ASGI every request runs in a thread of its own; psycopg's pool keeps
     # connections warm instead of opening one per request.
+    # A pooled connection is checked before it is handed out: after PostgreSQL restarted,
+    # every idle one is broken, and without the check each served one failing request
+    # before the pool dropped it. A request waits at most DATABASE_POOL_TIMEOUT seconds
+    # for a connection, then is answered 503 (config/api/handlers.py).
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
             "max_size": env_int("DATABASE_POOL_MAX", 20),
-            "timeout": 10,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            "check": ConnectionPool.check_connection,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -260,6 +268,20 @@ if S3_BUCKET:
             "file_overwrite": False,
         },
     }
+# The folders of the default storage that uploads are written to, each with the fields
+# (app_label.Model.field) that name its files. A process killed between writing an
+# upload's files and committing its row leaves files no row names: `manage.py
+# media_prune` (daily) deletes those older than the grace period (config/media).
+MEDIA_FOLDERS = {
+    "hazard-photos": ["inspections.Photo.display", "inspections.Photo.thumbnail"],
+    "certificate-photos": [
+        "volunteers.Certificate.photo",
+        "volunteers.Certificate.photo_thumbnail",
+    ],
+    "tips": ["tips.TipAttachment.file"],
+    "rewards": ["points.Reward.photo"],
+}
+MEDIA_PRUNE_GRACE_MINUTES = env_int("SAFEGRID_MEDIA_PRUNE_GRACE_MINUTES", 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
