@@ -133,19 +133,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("DATABASE_POOL", True):
     # Under ASGI every request runs in a thread of its own; psycopg's pool keeps
     # connections warm instead of opening one per request.
-    # A pooled connection is checked before it is handed out: after PostgreSQL restarted,
-    # every idle one is broken, and without the check each served one failing request
-    # before the pool dropped it. A request waits at most DATABASE_POOL_TIMEOUT seconds
-    # for a connection, then is answered 503 (config/api/handlers.py).
-    from psycopg_pool import ConnectionPool
-
+    # CONN_HEALTH_CHECKS makes the pool check a connection before handing it out: after
+    # PostgreSQL restarted every idle one is broken, and without the check each served one
+    # failing request before the pool dropped it. A request waits at most
+    # DATABASE_POOL_TIMEOUT seconds for a connection, then is answered 503
+    # (config/api/handlers.py).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
             "max_size": env_int("DATABASE_POOL_MAX", 20),
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
-            "check": ConnectionPool.check_connection,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
