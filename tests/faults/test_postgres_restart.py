@@ -25,6 +25,11 @@ def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
     warm = [client.request(port, "GET", "/api/v1/hazards/", token=staff) for _ in range(5)]
     assert {answer.status for answer in warm} == {200}
 
+    # A restart between two requests: every idle pooled connection is now broken.
+    stage.postgres.stop()
+    stage.postgres.start()
+    restarted = [client.request(port, "GET", "/api/v1/hazards/", token=staff) for _ in range(5)]
+
     stage.postgres.stop()
     try:
         down = [
@@ -42,6 +47,7 @@ def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
     after = [client.request(port, "GET", "/api/v1/hazards/", token=staff) for _ in range(5)]
     recovered_in = time.monotonic() - started
 
+    assert [answer.status for answer in restarted] == [200] * 5, [a.body for a in restarted]
     assert [answer.status for answer in down] == [503, 503, 503, 200], [a.body for a in down]
     assert down[0].content_type == "application/json"
     assert down[0].json()["code"] == "service_unavailable"
