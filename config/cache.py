@@ -67,7 +67,9 @@ class DegradingRedisCache(RedisCache):
             lambda: self._fallback.get(key, default, version),
         )
 
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
         self._either(
             lambda: super(DegradingRedisCache, self).set(key, value, timeout, version),
             lambda: self._fallback.set(key, value, timeout, version),
@@ -116,6 +118,4 @@ class DegradingRedisCache(RedisCache):
         )
 
     def clear(self) -> Any:
-        return self._either(
-            lambda: super(DegradingRedisCache, self).clear(), self._fallback.clear
-        )
+        return self._either(lambda: super(DegradingRedisCache, self).clear(), self._fallback.clear)

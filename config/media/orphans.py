@@ -43,7 +43,7 @@ def _files(folder: str) -> Iterator[str]:
 def media_orphans(*, grace: timedelta, now: datetime | None = None) -> list[str]:
     """Files of the upload folders that no row names and that are older than ``grace``."""
     cutoff = (now or timezone.now()) - grace
-    orphans = []
+    orphans: list[str] = []
     for folder, fields in settings.MEDIA_FOLDERS.items():
         referenced = _referenced(fields)
         orphans.extend(

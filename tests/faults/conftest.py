@@ -4,8 +4,8 @@ a template database), a fresh database per test, and the test's own Redis and me
 from __future__ import annotations
 
 import itertools
-import shutil
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,7 +76,9 @@ class Stage:
         return result
 
     def daphne(self, http_port: int, **extra: str) -> servers.Service:
-        service = servers.daphne(self.env(**extra), http_port, self.root / f"daphne-{http_port}.log")
+        service = servers.daphne(
+            self.env(**extra), http_port, self.root / f"daphne-{http_port}.log"
+        )
         self.started.append(service)
         return service
 

@@ -66,8 +66,13 @@ def dispatch() -> dict[str, Any]:
 
     from dispatch.services import dispatch_open
     from tests.dispatch.conftest import INCIDENT, offset
-    from tests.factories import BuildingFactory, CommunityFactory, GridFactory, UserFactory
-    from tests.factories import make_staff
+    from tests.factories import (
+        BuildingFactory,
+        CommunityFactory,
+        GridFactory,
+        UserFactory,
+        make_staff,
+    )
     from volunteers.models import VolunteerProfile
 
     community = CommunityFactory()

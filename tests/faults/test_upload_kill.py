@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.faults import client, servers
+from tests.faults import servers
 from tests.faults.conftest import Stage, http_port
 from tests.inspections.factories import jpeg_bytes
 
@@ -25,10 +25,14 @@ from tests.inspections.factories import jpeg_bytes
 def _multipart(photo: bytes) -> tuple[str, bytes]:
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="stage"\r\n\r\nreport\r\n'
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-        f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
-    ).encode() + photo + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="stage"\r\n\r\nreport\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+        ).encode()
+        + photo
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return f"multipart/form-data; boundary={boundary}", body
 
 
@@ -52,7 +56,8 @@ def _files(media: Path) -> list[str]:
 def _photo_rows(stage: Stage, hazard: int) -> tuple[int, int]:
     photos = stage.sql(f"SELECT count(*) FROM inspections_photo WHERE hazard_id = {hazard}")
     events = stage.sql(
-        f"SELECT count(*) FROM inspections_hazardevent WHERE hazard_id = {hazard} AND kind = 'photo'"
+        "SELECT count(*) FROM inspections_hazardevent"
+        f" WHERE hazard_id = {hazard} AND kind = 'photo'"
     )
     return photos[0][0], events[0][0]
 

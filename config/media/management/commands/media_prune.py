@@ -20,9 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--grace-minutes", type=int, default=settings.MEDIA_PRUNE_GRACE_MINUTES
-        )
+        parser.add_argument("--grace-minutes", type=int, default=settings.MEDIA_PRUNE_GRACE_MINUTES)
         parser.add_argument("--dry-run", action="store_true", help="List them, delete nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:
