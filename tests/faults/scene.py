@@ -28,33 +28,19 @@ def _token(user: Any) -> str:
 
 
 def city() -> dict[str, Any]:
-    """A community with a building at HERE, its staff, a resident and one open hazard."""
+    """The suite's one small city (tests/city.py) and one open hazard of its resident."""
     from inspections.services import hazard_report
-    from tests.factories import (
-        BuildingFactory,
-        CommunityFactory,
-        GridFactory,
-        UserFactory,
-        make_staff,
-        make_worker,
-    )
-    from tests.inspections.factories import HERE, CategoryFactory
+    from tests.city import HERE, build_city
 
-    community = CommunityFactory()
-    grid = GridFactory(community=community)
-    BuildingFactory(community=community, grid=grid, lat=HERE[0], lng=HERE[1])
-    make_worker(grid)
-    staff = make_staff(community)
-    resident = UserFactory()
-    category = CategoryFactory(code="fire-exit", name_zh="消防通道堵塞", name_en="Blocked exit")
+    built = build_city()
     hazard = hazard_report(
-        user=resident, category_code=category.code, description="楼道堆放杂物",
+        user=built.resident, category_code=built.category.code, description="楼道堆放杂物",
         lat=HERE[0], lng=HERE[1],
     ).hazard  # fmt: skip
     return {
-        "resident": {"id": resident.pk, "token": _token(resident)},
-        "staff": {"id": staff.pk, "token": _token(staff)},
-        "category": category.code,
+        "resident": {"id": built.resident.pk, "token": _token(built.resident)},
+        "staff": {"id": built.staff.pk, "token": _token(built.staff)},
+        "category": built.category.code,
         "here": list(HERE),
         "hazard": hazard.pk,
     }
