@@ -135,9 +135,11 @@ elif env_bool("DATABASE_POOL", True):
     # connections warm instead of opening one per request.
     # CONN_HEALTH_CHECKS makes the pool check a connection before handing it out: after
     # PostgreSQL restarted every idle one is broken, and without the check each served one
-    # failing request before the pool dropped it. A request waits at most
-    # DATABASE_POOL_TIMEOUT seconds for a connection, then is answered 503
-    # (config/api/handlers.py).
+    # failing request before the pool dropped it; config.postgres checks them all after
+    # the first broken one. A request waits at most DATABASE_POOL_TIMEOUT seconds for a
+    # connection, then is answered 503 (config/api/handlers.py).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "config.postgres"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {

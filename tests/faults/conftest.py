@@ -91,7 +91,8 @@ class Stage:
         return self.postgres.sql(statement, database=self.database)
 
     def logs(self) -> str:
-        return "\n".join(path.read_text()[-3000:] for path in sorted(self.root.glob("*.log")))
+        logs = sorted(self.root.glob("*.log"))
+        return "\n".join(f"== {path.name}\n{path.read_text()[-6000:]}" for path in logs)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ database, and the first request after it is back succeeds, with no restart of Da
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.faults import client
 from tests.faults.conftest import Stage, http_port
@@ -21,9 +22,15 @@ def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
     port = http_port()
     stage.daphne(port, DATABASE_POOL_TIMEOUT=str(POOL_TIMEOUT_S))
     staff = city["staff"]["token"]
-    # Every pooled connection in use once, so the restart leaves them all broken.
-    warm = [client.request(port, "GET", "/api/v1/hazards/", token=staff) for _ in range(5)]
+    # Requests at once, so that the pool holds several connections: a restart breaks
+    # them all, and the pool met them one per attempt, backing off 0, 1, 2, 4 s between.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        warm = list(pool.map(lambda _: _hazards(port, staff), range(24)))
     assert {answer.status for answer in warm} == {200}
+    held = stage.sql(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{stage.database}'")[
+        0
+    ][0]
+    assert held >= 4
 
     # A restart between two requests: every idle pooled connection is now broken.
     stage.postgres.stop()
@@ -47,7 +54,10 @@ def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
     after = [client.request(port, "GET", "/api/v1/hazards/", token=staff) for _ in range(5)]
     recovered_in = time.monotonic() - started
 
-    assert [answer.status for answer in restarted] == [200] * 5, [a.body for a in restarted]
+    assert [answer.status for answer in restarted] == [200] * 5, (
+        [(a.status, round(a.seconds, 1)) for a in restarted],
+        stage.logs(),
+    )
     assert [answer.status for answer in down] == [503, 503, 503, 200], [a.body for a in down]
     assert down[0].content_type == "application/json"
     assert down[0].json()["code"] == "service_unavailable"
@@ -59,6 +69,13 @@ def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
     assert ready.json()["checks"]["database"].startswith("error")
     assert alive.status == 200
     # Recovered by itself: not one failed request once the database is back.
-    assert [answer.status for answer in after] == [200] * 5, [a.body for a in after]
+    assert [answer.status for answer in after] == [200] * 5, (
+        [(a.status, round(a.seconds, 1)) for a in after],
+        stage.logs(),
+    )
     assert len(after[0].json()["results"]) == 1
     assert recovered_in < 10
+
+
+def _hazards(port: int, token: str) -> client.Answer:
+    return client.request(port, "GET", "/api/v1/hazards/", token=token)
