@@ -32,8 +32,8 @@ def check_whole_pool_on_failure(conn: Any) -> None:
 
 class DatabaseWrapper(PostgresDatabaseWrapper):
     @property
-    def pool(self) -> Any:  # type: ignore[misc]
-        pool = super().pool
+    def pool(self) -> Any:
+        pool = super().pool  # type: ignore[misc]
         # Django passes its check as an argument it also names itself, so it cannot be
         # given in OPTIONS; psycopg_pool reads it from this attribute on every check.
         if pool is not None and pool._check is ConnectionPool.check_connection:
