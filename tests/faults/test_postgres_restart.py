@@ -5,6 +5,9 @@ database, and the first request after it is back succeeds, with no restart of Da
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.faults import client
@@ -37,8 +40,10 @@ def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
     stage.postgres.start()
     restarted = [client.request(port, "GET", "/api/v1/hazards/", token=staff) for _ in range(5)]
 
+    csrf = _csrf_cookie(port)
     stage.postgres.stop()
     try:
+        signing_in = _admin_sign_in(port, csrf)
         down = [
             client.request(port, "GET", "/api/v1/hazards/", token=staff),
             client.request(port, "POST", "/api/v1/hazards/1/comments/", token=staff,
@@ -64,6 +69,9 @@ def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
     assert down[0].headers.get("Retry-After") == "5"
     assert down[2].json()["code"] == "service_unavailable"
     assert b"<form" in down[3].body  # a page that needs no database still answers
+    assert (signing_in.status, signing_in.headers.get("Retry-After")) == (503, "5")
+    assert "text/html" in signing_in.content_type
+    assert b"cannot reach its database" in signing_in.body
     assert max(answer.seconds for answer in down) < POOL_TIMEOUT_S + 5
     assert ready.status == 503
     assert ready.json()["checks"]["database"].startswith("error")
@@ -79,3 +87,36 @@ def test_requests_during_a_restart_are_503_and_the_service_recovers_by_itself(
 
 def _hazards(port: int, token: str) -> client.Answer:
     return client.request(port, "GET", "/api/v1/hazards/", token=token)
+
+
+def _csrf_cookie(port: int) -> str:
+    page = client.request(port, "GET", "/admin/login/")
+    cookie = page.headers.get("Set-Cookie", "")
+    return cookie.split("csrftoken=", 1)[1].split(";", 1)[0]
+
+
+def _admin_sign_in(port: int, csrf: str) -> client.Answer:
+    """The admin's sign-in form sent as a browser sends it (it needs the database)."""
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": csrf, "username": "staff", "password": "x", "next": "/admin/"}
+    ).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/admin/login/",
+        data=form,
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"http://127.0.0.1:{port}/admin/login/",
+            "Accept-Language": "en",
+        },
+    )
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body, status, headers = response.read(), response.status, response.headers
+    except urllib.error.HTTPError as error:
+        body, status, headers = error.read(), error.code, error.headers
+    return client.Answer(
+        status, headers.get("Content-Type", ""), body, time.monotonic() - started, dict(headers)
+    )
