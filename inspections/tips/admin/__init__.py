@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import Conflict, DomainError
+from grids.display import person_name
 from grids.models import Enterprise, User
 from grids.selectors import user_is_tip_handler
 from inspections.tips.admin.page import tip_facts, tip_openings, tip_timeline
@@ -109,9 +110,10 @@ def _attach(form: TipForm, error: ValidationError) -> None:
 class TipAdmin(HandlersOnlyAdmin):
     list_display = [
         "number", "status", "district", "enterprise_label", "received_on", "acknowledge_by",
-        "feedback_by", "assignee",
+        "feedback_by", "assignee_name",
     ]  # fmt: skip
-    list_filter = ["status", "outcome", "district"]
+    # Only the districts the handler serves, not every district's name.
+    list_filter = ["status", "outcome", ("district", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["number"]
     list_select_related = ["district", "category", "enterprise", "assignee"]
     actions = ["acknowledge", "investigate"]
@@ -162,6 +164,10 @@ class TipAdmin(HandlersOnlyAdmin):
     @admin.display(description=_("enterprise or site"))
     def enterprise_label(self, tip: Tip) -> str:
         return tip.enterprise_label
+
+    @admin.display(description=_("handler"))
+    def assignee_name(self, tip: Tip) -> str:
+        return person_name(tip.assignee) if tip.assignee else "—"
 
     @admin.display(description=_("acknowledge by"))
     def acknowledge_by(self, tip: Tip) -> Any:

@@ -16,6 +16,7 @@ from grids.models import User
 from inspections.admin.page import risk_badge
 from inspections.selectors import hazard_visible
 from inspections.tips.models import Tip, TipEventKind, TipStatus
+from inspections.tips.selectors import OPEN_TIP_STATUSES
 
 OPENINGS_SHOWN = 30
 
@@ -57,11 +58,17 @@ def _hazard(tip: Tip, user: User) -> Any:
     return tip.hazard.number
 
 
+def _deadlines(tip: Tip) -> str:
+    """The clocks still running: acknowledging (while new), an outcome (until given)."""
+    running = []
+    if tip.status == TipStatus.NEW:
+        running.append(_("acknowledge by %(day)s") % {"day": _day(tip.acknowledge_due_on)})
+    if tip.status in OPEN_TIP_STATUSES:
+        running.append(_("outcome by %(day)s") % {"day": _day(tip.feedback_due_on)})
+    return " · ".join(running) or "—"
+
+
 def tip_facts(tip: Tip, *, user: User) -> list[Fact]:
-    deadlines = _("acknowledge by %(ack)s · outcome by %(outcome)s") % {
-        "ack": _day(tip.acknowledge_due_on),
-        "outcome": _day(tip.feedback_due_on),
-    }
     return [
         Fact(_("Status"), tip.get_status_display()),
         Fact(_("Category"), tip.category.localized_name()),
@@ -69,7 +76,7 @@ def tip_facts(tip: Tip, *, user: User) -> list[Fact]:
         Fact(_("Enterprise or site"), _enterprise(tip)),
         Fact(_("Major hazard"), _("yes") if tip.is_major else _("no")),
         Fact(_("Received on"), _day(tip.received_on)),
-        Fact(_("Deadlines"), deadlines if tip.status != TipStatus.CLOSED else "—"),
+        Fact(_("Deadlines"), _deadlines(tip)),
         Fact(_("Acknowledged on"), _day(tip.acknowledged_on)),
         Fact(_("Outcome"), tip.get_outcome_display() if tip.outcome else "—"),
         Fact(_("Outcome given on"), _day(tip.decided_on)),
