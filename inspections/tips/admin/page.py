@@ -52,8 +52,8 @@ def _enterprise(tip: Tip) -> Any:
 def _hazard(tip: Tip, user: User) -> Any:
     if tip.hazard is None:
         return "—"
-    if hazard_visible(user).filter(pk=tip.hazard_id).exists():
-        url = reverse("admin:inspections_hazard_change", args=[tip.hazard_id])
+    if hazard_visible(user).filter(pk=tip.hazard.pk).exists():
+        url = reverse("admin:inspections_hazard_change", args=[tip.hazard.pk])
         return format_html('<a href="{}">{}</a>', url, tip.hazard.number)
     return tip.hazard.number
 

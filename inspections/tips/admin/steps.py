@@ -106,9 +106,9 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        handlers = tip_handlers_for(district_id=self.tip.district_id).exclude(
-            pk=self.tip.assignee_id
-        )
+        handlers = tip_handlers_for(district_id=self.tip.district_id)
+        if self.tip.assignee_id is not None:
+            handlers = handlers.exclude(pk=self.tip.assignee_id)
         field = self.fields["assignee"]
         field.choices = [(person.pk, person_label(person)) for person in handlers]  # type: ignore[attr-defined]
 
