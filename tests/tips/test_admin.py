@@ -361,7 +361,9 @@ def test_revealing_the_contact_needs_a_reason_records_it_and_shows_it_only_then(
     )  # fmt: skip
     assert event.at is not None
     assert PHONE not in _text(later) and "需要当面核实仓库位置" in _text(later)
+    # The refused form showed the tip again (an opening), the reveal, the page opened later.
     assert list(TipAccess.objects.order_by("id").values_list("what", flat=True)) == [
+        "admin",
         "reveal",
         "admin",
     ]

@@ -232,7 +232,7 @@ class TipAdmin(HandlersOnlyAdmin):
         form = STEPS[step].form(request.POST, tip=tip, user=user, prefix=step)
         page = reverse("admin:tips_tip_change", args=[tip_id])
         if not form.is_valid():
-            return self._page(request, tip, bound=form, status=400)
+            return self._refused(request, tip_id, form)
         try:
             result = STEPS[step].run(form)
         except (Conflict, DomainError, PermissionDenied) as error:
@@ -240,12 +240,17 @@ class TipAdmin(HandlersOnlyAdmin):
             return redirect(page)
         except ValidationError as error:
             _attach(form, error)
-            return self._page(request, tip, bound=form, status=400)
+            return self._refused(request, tip_id, form)
         if isinstance(result, Contact):
             # Shown on this answer only: never stored, never on a page opened later.
             return self._page(request, tip_detail(user=user, tip_id=tip_id), contact=result)
         self.message_user(request, self._done(step, result), messages.SUCCESS)
         return redirect(page)
+
+    def _refused(self, request: HttpRequest, tip_id: int, form: TipForm) -> TemplateResponse:
+        """The tip again with the form's errors: shown again, so recorded again."""
+        tip = tip_open(by=cast(User, request.user), tip_id=tip_id, where="admin")
+        return self._page(request, tip, bound=form, status=400)
 
     @staticmethod
     def _done(step: str, result: Any) -> str:
