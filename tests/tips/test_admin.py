@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from config.realtime.models import Event
 from grids.models import Enterprise
 from inspections.models import Hazard, HazardEvent, HazardSource
 from inspections.tips.models import (
@@ -398,3 +399,17 @@ def test_the_list_actions_call_the_same_services_with_the_same_rules(
     assert "cannot take this step" in _text(refused)
     assert Tip.objects.get().status == TipStatus.INVESTIGATING
     assert f"{tip.number}: done" in _text(done)
+
+
+def test_the_event_logs_admin_screen_shows_no_tip_event_not_even_to_a_superuser(
+    tip_city: TipCity, tip: Tip
+) -> None:
+    browser = _browser(tip_city.admin)
+    received = Event.objects.get(type="tip.received")
+
+    listed = browser.get("/admin/realtime/event/")
+    opened = browser.get(f"/admin/realtime/event/{received.pk}/change/")
+
+    assert listed.status_code == 200 and "tip.received" not in _text(listed)
+    assert opened.status_code == 302  # the admin's answer for a row outside its queryset
+    assert tip.number not in _text(browser.get(opened["Location"]))
