@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -18,13 +19,14 @@ from inspections.tips.models import (
     RewardState,
     Tip,
     TipAccess,
+    TipAttachment,
     TipEvent,
     TipEventKind,
     TipMessage,
     TipStatus,
 )
 from inspections.tips.services import tip_acknowledge, tip_investigate
-from tests.tips.conftest import TipCity
+from tests.tips.conftest import TipCity, revealing_jpeg
 
 PHONE = "13912345678"
 STEPS = [
@@ -413,3 +415,22 @@ def test_the_event_logs_admin_screen_shows_no_tip_event_not_even_to_a_superuser(
     assert listed.status_code == 200 and "tip.received" not in _text(listed)
     assert opened.status_code == 302  # the admin's answer for a row outside its queryset
     assert tip.number not in _text(browser.get(opened["Location"]))
+
+
+def test_the_pages_evidence_links_open_the_file_and_the_opening_is_recorded(
+    tip_city: TipCity, submit: Callable[..., Any]
+) -> None:
+    tip = submit(files=[SimpleUploadedFile("IMG_0001.jpg", revealing_jpeg((64, 48)))]).tip
+    attachment = TipAttachment.objects.get()
+    browser = _browser(tip_city.handler)
+
+    page = _text(browser.get(_page(tip)))
+    link = f"/api/v1/tip-handling/attachments/{attachment.pk}/"
+    opened = browser.get(link)
+
+    assert f'href="{link}"' in page and "IMG_0001" not in page
+    assert opened.status_code == 200 and opened["Cache-Control"] == "no-store"
+    assert list(TipAccess.objects.order_by("id").values_list("what", flat=True)) == [
+        "admin",
+        f"file {attachment.pk}",
+    ]
