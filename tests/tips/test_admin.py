@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.realtime.models import Event
@@ -24,8 +26,9 @@ from inspections.tips.models import (
     TipEventKind,
     TipMessage,
     TipStatus,
+    add_months,
 )
-from inspections.tips.services import tip_acknowledge, tip_investigate
+from inspections.tips.services import tip_acknowledge, tip_investigate, tip_unsubstantiate
 from tests.tips.conftest import TipCity, revealing_jpeg
 
 PHONE = "13912345678"
@@ -434,3 +437,27 @@ def test_the_pages_evidence_links_open_the_file_and_the_opening_is_recorded(
         "admin",
         f"file {attachment.pk}",
     ]
+
+
+def test_the_list_finds_the_tips_whose_deadline_has_passed_and_marks_the_day(
+    tip_city: TipCity, submit: Callable[..., Any]
+) -> None:
+    today = timezone.localdate()
+    late_ack, late_outcome, fresh, answered = (submit().tip for _ in range(4))
+    tip_acknowledge(by=tip_city.handler, tip_id=late_outcome.pk, version=1)
+    _investigating(answered, tip_city.handler)
+    tip_unsubstantiate(by=tip_city.handler, tip_id=answered.pk, version=3, note="不属实")
+    Tip.objects.filter(pk=late_ack.pk).update(received_on=today - timedelta(days=8))
+    Tip.objects.filter(pk__in=[late_outcome.pk, answered.pk]).update(
+        received_on=add_months(today, -3) - timedelta(days=1)
+    )
+    browser = _browser(tip_city.handler)
+
+    listed = _text(browser.get("/admin/tips/tip/?overdue=yes"))
+
+    shown = {tip.number: tip.number in listed for tip in (late_ack, late_outcome, fresh, answered)}
+    assert shown == {
+        late_ack.number: True, late_outcome.number: True, fresh.number: False,
+        answered.number: False,
+    }  # fmt: skip
+    assert listed.count('class="sg-overdue"') == 2

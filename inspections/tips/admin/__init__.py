@@ -9,15 +9,18 @@ are shown to the day.
 from __future__ import annotations
 
 import functools
+from datetime import date, timedelta
 from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +30,15 @@ from grids.models import Enterprise, User
 from grids.selectors import user_is_tip_handler
 from inspections.tips.admin.page import tip_facts, tip_openings, tip_timeline
 from inspections.tips.admin.steps import STEPS, TipForm, offered_steps
-from inspections.tips.models import Tip, TipFigure
-from inspections.tips.selectors import tip_detail, tip_scope
+from inspections.tips.models import (
+    ACKNOWLEDGE_WITHIN_DAYS,
+    FEEDBACK_WITHIN_MONTHS,
+    Tip,
+    TipFigure,
+    TipStatus,
+    add_months,
+)
+from inspections.tips.selectors import OPEN_TIP_STATUSES, tip_detail, tip_scope
 from inspections.tips.services import tip_acknowledge, tip_investigate, tip_open
 from inspections.tips.services.handling import Contact
 
@@ -106,6 +116,47 @@ def _attach(form: TipForm, error: ValidationError) -> None:
     form.add_error(None, " ".join(error.messages))
 
 
+# Three months are never shorter than 89 days: older tips are the candidates for the
+# exact test, which is done on their day received (tips are counted in hundreds).
+SHORTEST_FEEDBACK_DAYS = 89
+
+
+def overdue_q(queryset: QuerySet[Tip], today: date) -> Q:
+    """Tips whose clock has run out: not acknowledged within 7 days, or no outcome by
+    ``feedback_due_on`` (3 calendar months, month ends clamped as the model does)."""
+    late_ack = Q(
+        status=TipStatus.NEW, received_on__lt=today - timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
+    )
+    candidates = queryset.filter(
+        status__in=OPEN_TIP_STATUSES,
+        received_on__lte=today - timedelta(days=SHORTEST_FEEDBACK_DAYS),
+    ).values_list("pk", "received_on")
+    late = [
+        pk for pk, received in candidates if add_months(received, FEEDBACK_WITHIN_MONTHS) < today
+    ]
+    return late_ack | Q(pk__in=late)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("tip deadlines")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("A deadline has passed"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Tip]) -> QuerySet[Tip]:
+        if self.value() == "yes":
+            return queryset.filter(overdue_q(queryset, timezone.localdate()))
+        return queryset
+
+
+def _due(day: date, *, running: bool) -> Any:
+    """The deadline's day, marked when its clock is still running and it has passed."""
+    if running and day < timezone.localdate():
+        return format_html('<span class="sg-overdue">{}</span>', day.isoformat())
+    return day.isoformat()
+
+
 @admin.register(Tip)
 class TipAdmin(HandlersOnlyAdmin):
     list_display = [
@@ -113,7 +164,9 @@ class TipAdmin(HandlersOnlyAdmin):
         "feedback_by", "assignee_name",
     ]  # fmt: skip
     # Only the districts the handler serves, not every district's name.
-    list_filter = ["status", "outcome", ("district", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        OverdueFilter, "status", "outcome", ("district", admin.RelatedOnlyFieldListFilter),
+    ]  # fmt: skip
     search_fields = ["number"]
     list_select_related = ["district", "category", "enterprise", "assignee"]
     actions = ["acknowledge", "investigate"]
@@ -171,11 +224,11 @@ class TipAdmin(HandlersOnlyAdmin):
 
     @admin.display(description=_("acknowledge by"))
     def acknowledge_by(self, tip: Tip) -> Any:
-        return tip.acknowledge_due_on
+        return _due(tip.acknowledge_due_on, running=tip.status == TipStatus.NEW)
 
     @admin.display(description=_("outcome due by"))
     def feedback_by(self, tip: Tip) -> Any:
-        return tip.feedback_due_on
+        return _due(tip.feedback_due_on, running=tip.status in OPEN_TIP_STATUSES)
 
     # --- the tip's page -----------------------------------------------------------------
     def change_view(
