@@ -97,3 +97,8 @@ def test_a_handler_reveals_and_substantiates_on_the_tip_page(
     reveal = TipEvent.objects.get(kind=TipEventKind.REVEAL)
     assert (reveal.actor, reveal.note) == (tip_city.handler, "需要当面核实仓库位置")
     screenshot(desk, "tip-admin-substantiated")
+
+    desk.goto(f"{live_server.url}/admin/tips/tip/")
+    assert tip.number in desk.locator("#result_list").inner_text()
+    assert _fits(desk)
+    screenshot(desk, "tip-admin-list")
