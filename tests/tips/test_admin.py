@@ -24,6 +24,7 @@ from inspections.tips.models import (
     TipAttachment,
     TipEvent,
     TipEventKind,
+    TipFigure,
     TipMessage,
     TipStatus,
     add_months,
@@ -461,3 +462,17 @@ def test_the_list_finds_the_tips_whose_deadline_has_passed_and_marks_the_day(
         answered.number: False,
     }  # fmt: skip
     assert listed.count('class="sg-overdue"') == 2
+
+
+def test_figures_of_purged_tips_are_shown_for_the_handlers_districts_only(
+    tip_city: TipCity,
+) -> None:
+    month = timezone.localdate().replace(day=1)
+    TipFigure.objects.create(month=month, district=tip_city.district, outcome="", count=3)
+    TipFigure.objects.create(month=month, district=tip_city.other_district, outcome="", count=5)
+
+    mine = _browser(tip_city.handler).get("/admin/tips/tipfigure/")
+    city = _browser(tip_city.city_handler).get("/admin/tips/tipfigure/")
+
+    assert tip_city.district.name in _text(mine) and tip_city.other_district.name not in _text(mine)
+    assert tip_city.other_district.name in _text(city)

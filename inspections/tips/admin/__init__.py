@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from config.api.errors import Conflict, DomainError
 from grids.display import person_name
 from grids.models import Enterprise, User
-from grids.selectors import user_is_tip_handler
+from grids.selectors import user_is_tip_handler, user_tip_district_ids
 from inspections.tips.admin.page import tip_facts, tip_openings, tip_timeline
 from inspections.tips.admin.steps import STEPS, TipForm, offered_steps
 from inspections.tips.models import (
@@ -327,4 +327,10 @@ class TipAdmin(HandlersOnlyAdmin):
 @admin.register(TipFigure)
 class TipFigureAdmin(HandlersOnlyAdmin):
     list_display = ["month", "district", "outcome", "count", "acknowledged_in_time"]
-    list_filter = ["district", "outcome"]
+    list_filter = [("district", admin.RelatedOnlyFieldListFilter), "outcome"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TipFigure]:
+        """The handler's districts, as for the tips themselves (city-wide: all)."""
+        district_ids = user_tip_district_ids(request.user)
+        queryset = super().get_queryset(request)
+        return queryset if district_ids is None else queryset.filter(district_id__in=district_ids)
