@@ -35,7 +35,9 @@ from grids.partition.algorithm import partition_city, set_apart_oversized_units
 from grids.partition.arrays import BoolArray, FloatArray, IntArray, count_by, sum_by
 from grids.partition.geometry import community_metres
 from grids.partition.quality import TOLERANCE, classify, grid_counts
+from grids.partition.rebalancing import Rebalanced, plan_cost, rebalance
 from grids.partition.refinement import refine
+from grids.partition.relabelling import match_labels
 from grids.partition.validation import label_vector, validated_city
 
 # A repair moves no more than this share of a grid's ideal size in one move or swap (so no
@@ -117,12 +119,9 @@ def repair_city(
     settled = dense >= 0
     _join_nearest_grid(codes, x, y, weight, dense, old_grids, tried)
     repaired = _refined(codes, x, y, weight, dense, old_grids, tried, settled)
-    full_grids, kept_grids = grid_counts(codes, weight, target=target), np.maximum(old_grids, 1)
-    full_out = _out_of_range(codes, full, weight, full_grids, TOLERANCE)
-    repair_out = _out_of_range(codes, repaired, weight, kept_grids, TOLERANCE)
-    repair_far_out = _out_of_range(codes, repaired, weight, kept_grids, TOLERANCE + SLACK)
-    worse = (repair_out > full_out) & (repair_far_out > 0)
-    reasons[tried & worse] = FullReason.OUT_OF_TOLERANCE.value
+    _repair_out_of_range(
+        codes, x, y, weight, dense, repaired, full, old_grids, tried, settled, reasons, target
+    )
     kept = reasons == ""
     labels = full.copy()
     units = np.flatnonzero(kept[codes])
@@ -227,6 +226,78 @@ def _refined(
         np.repeat(ideal, grids), oversized, move_cost=cost, move_cap=MOVE_CAP,
     )  # fmt: skip
     return labels
+
+
+def _repair_out_of_range(
+    codes: IntArray,
+    x: FloatArray,
+    y: FloatArray,
+    weight: FloatArray,
+    joined: IntArray,
+    repaired: IntArray,
+    full: IntArray,
+    old_grids: IntArray,
+    tried: BoolArray,
+    settled: BoolArray,
+    reasons: np.ndarray,
+    target: int,
+) -> None:
+    """Where the refinement left a grid out of range, solve the community's moves as a whole
+    (``rebalancing``) and keep that plan when it costs less; where grids are still out, give
+    the community to the partition from scratch if that costs less again, by the same
+    measure (residents moved plus the penalty for grids out of range)."""
+    kept_grids = np.maximum(old_grids, 1)
+    still_out = tried & (_out_of_range(codes, repaired, weight, kept_grids, TOLERANCE) > 0)
+    if not still_out.any():
+        return
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(old_grids) + 1))
+    fresh_grids = grid_counts(codes, weight, target=target)
+    for community in np.flatnonzero(still_out).tolist():
+        units = order[starts[community] : starts[community + 1]]
+        local = _LocalCommunity.of(weight[units], settled[units], int(old_grids[community]))
+        start = joined[units]
+        best = local.cost(repaired[units], start)
+        found = rebalance(x[units], y[units], local.weight, start, local.move_cost,
+                          local.ideal, local.oversized)  # fmt: skip
+        if found is not None and found.cost < best.cost - 1e-6:
+            repaired[units], best = found.labels, found
+        if (
+            best.out_of_range
+            and _fresh_cost(
+                full[units], local, np.where(settled[units], start, -1), int(fresh_grids[community])
+            )
+            < best.cost - 1e-6
+        ):
+            reasons[community] = FullReason.OUT_OF_TOLERANCE.value
+
+
+@dataclass(frozen=True)
+class _LocalCommunity:
+    """One community's units as the cost measure of ``rebalancing`` sees them."""
+
+    weight: FloatArray
+    move_cost: FloatArray
+    ideal: FloatArray
+    oversized: BoolArray
+
+    @classmethod
+    def of(cls, weight: FloatArray, settled: BoolArray, grids: int) -> _LocalCommunity:
+        single = np.zeros(len(weight), np.int64)
+        _, oversized, _, ideal = set_apart_oversized_units(single, weight, np.array([grids]))
+        move_cost = np.where(settled, weight, 0.0)  # a new building changes no one's worker
+        return cls(weight, move_cost, np.full(grids, float(ideal[0])), oversized)
+
+    def cost(self, labels: IntArray, start: IntArray) -> Rebalanced:
+        return plan_cost(labels, self.weight, self.move_cost, start, self.ideal, self.oversized)
+
+
+def _fresh_cost(fresh: IntArray, local: _LocalCommunity, old: IntArray, grids: int) -> float:
+    """The cost of the partition from scratch, its grids matched to the old ones."""
+    matched = match_labels(old, fresh, local.weight)
+    moved = float(local.move_cost[(old >= 0) & (matched != old)].sum())
+    judged = _LocalCommunity.of(local.weight, old >= 0, grids)
+    return moved + judged.cost(fresh, fresh).penalty
 
 
 def _out_of_range(
