@@ -85,22 +85,24 @@ def rebalance(
     move_cost: FloatArray,
     ideal: FloatArray,
     oversized: BoolArray,
+    home: IntArray | None = None,
 ) -> Rebalanced | None:
     """One community's labels (0..k-1, every unit labelled) after the cheapest local moves.
 
-    ``move_cost`` is what moving each unit costs (its residents; 0 for a new building),
-    ``ideal`` each grid's ideal size, ``oversized`` the units too large to share a grid:
-    they stay, their grids are not judged and take no one in. ``None`` when the solver
-    finds no plan in time.
+    ``move_cost`` is what moving each unit out of its ``home`` grid costs (its residents; 0
+    for a new building); ``home`` is ``labels`` unless a grid was just split or dissolved
+    (``split_grid``, ``dissolve_grid``). ``ideal`` is each grid's ideal size, ``oversized``
+    the units too large to share a grid: they stay, their grids are not judged and take no
+    one in. ``None`` when the solver finds no plan in time.
     """
+    home = labels if home is None else home
     grids = len(ideal)
     fixed = np.zeros(grids, bool)
     fixed[labels[oversized]] = True
     unit, grid = _candidates(x, y, labels, fixed, oversized)
     if not len(unit):
         return None
-    stays = grid == labels[unit]
-    cost = np.where(stays, 0.0, move_cost[unit] + PER_UNIT_COST)
+    cost = np.where(grid == home[unit], 0.0, move_cost[unit] + PER_UNIT_COST)
     movable = np.unique(unit)
     pinned = np.ones(len(labels), bool)
     pinned[movable] = False
@@ -130,7 +132,35 @@ def rebalance(
     chosen = result.x[: len(unit)] > 0.5
     found = labels.copy()
     found[unit[chosen]] = grid[chosen]
-    return plan_cost(found, weight, move_cost, labels, ideal, oversized)
+    return plan_cost(found, weight, move_cost, home, ideal, oversized)
+
+
+def split_grid(
+    x: FloatArray, y: FloatArray, weight: FloatArray, labels: IntArray, grid: int
+) -> IntArray:
+    """A new grid (numbered after the others) from the lighter half of ``grid``, cut across
+    its longer side at the middle of its residents."""
+    members = np.flatnonzero(labels == grid)
+    along = x if np.ptp(x[members]) >= np.ptp(y[members]) else y
+    members = members[np.argsort(along[members], kind="stable")]
+    running = np.cumsum(weight[members])
+    cut = int(np.searchsorted(running, running[-1] / 2)) + 1
+    cut = min(max(cut, 1), len(members) - 1)
+    first, second = members[:cut], members[cut:]
+    lighter = first if weight[first].sum() <= weight[second].sum() else second
+    split = labels.copy()
+    split[lighter] = int(labels.max()) + 1
+    return split
+
+
+def dissolve_grid(x: FloatArray, y: FloatArray, labels: IntArray, grid: int) -> IntArray:
+    """Each unit of ``grid`` goes to the grid of its nearest unit outside it; the grids above
+    ``grid`` are numbered one lower."""
+    inside = labels == grid
+    _, nearest = cKDTree(np.c_[x[~inside], y[~inside]]).query(np.c_[x[inside], y[inside]])
+    dissolved = labels.copy()
+    dissolved[inside] = labels[~inside][np.asarray(nearest, np.int64)]
+    return dissolved - (dissolved > grid)
 
 
 def _candidates(

@@ -35,7 +35,13 @@ from grids.partition.algorithm import partition_city, set_apart_oversized_units
 from grids.partition.arrays import BoolArray, FloatArray, IntArray, count_by, sum_by
 from grids.partition.geometry import community_metres
 from grids.partition.quality import TOLERANCE, classify, grid_counts
-from grids.partition.rebalancing import Rebalanced, plan_cost, rebalance
+from grids.partition.rebalancing import (
+    Rebalanced,
+    dissolve_grid,
+    plan_cost,
+    rebalance,
+    split_grid,
+)
 from grids.partition.refinement import refine
 from grids.partition.relabelling import match_labels
 from grids.partition.validation import label_vector, validated_city
@@ -50,6 +56,9 @@ SLACK = 0.10
 # grid: a community on the edge between 3 and 4 grids does not flip on every new building.
 GRID_COUNT_HYSTERESIS = 0.1
 NEW_UNIT_NEIGHBOURS = 8
+# When the count changes by one, so many of the largest grids are tried for a split (or of
+# the smallest for dissolving), each rebalanced; the cheapest plan is kept.
+SPLIT_OR_DISSOLVE_TRIED = 3
 
 
 class Method(StrEnum):
@@ -114,18 +123,31 @@ def repair_city(
     full = partition_city(codes, lat_a, lng_a, weight, target=target)
     x, y = community_metres(codes, lat_a, lng_a)
     dense, old_label_of_grid, old_grids = _dense_old_labels(codes, old)
-    reasons = _reasons_before_repair(codes, weight, dense, old_grids, target)
+    fresh_grids = grid_counts(codes, weight, target=target)
+    reasons = _reasons_before_repair(codes, weight, dense, old_grids, fresh_grids, target)
     tried = reasons == ""
+    recount = tried & (fresh_grids != old_grids) & ~_count_fits(codes, weight, old_grids, target)
     settled = dense >= 0
     _join_nearest_grid(codes, x, y, weight, dense, old_grids, tried)
-    repaired = _refined(codes, x, y, weight, dense, old_grids, tried, settled)
+    same_count = tried & ~recount
+    repaired = _refined(codes, x, y, weight, dense, old_grids, same_count, settled)
     _repair_out_of_range(
-        codes, x, y, weight, dense, repaired, full, old_grids, tried, settled, reasons, target
-    )
-    kept = reasons == ""
+        codes, x, y, weight, dense, repaired, full, old_grids, same_count, settled, reasons,
+        fresh_grids,
+    )  # fmt: skip
+    recounted = _change_grid_counts(
+        codes, x, y, weight, dense, full, old_grids, fresh_grids, recount, settled, reasons,
+        old_label_of_grid,
+    )  # fmt: skip
+    kept = (reasons == "") & ~recount
     labels = full.copy()
     units = np.flatnonzero(kept[codes])
     labels[units] = old_label_of_grid[_offsets(old_grids)[codes[units]] + repaired[units]]
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(old_grids) + 1))
+    for community, community_labels in recounted.items():
+        if not reasons[community]:
+            labels[order[starts[community] : starts[community + 1]]] = community_labels
     return CityRepair(
         labels,
         [Method.REPAIR if not reason else Method.FULL for reason in reasons],
@@ -151,16 +173,27 @@ def _dense_old_labels(codes: IntArray, old: IntArray) -> tuple[IntArray, IntArra
     return dense, (keys % span).astype(np.int64), old_grids
 
 
-def _reasons_before_repair(
-    codes: IntArray, weight: FloatArray, dense: IntArray, old_grids: IntArray, target: int
-) -> np.ndarray:
-    """Per community, why it cannot be repaired ("" when it can be tried)."""
+def _count_fits(codes: IntArray, weight: FloatArray, old_grids: IntArray, target: int) -> BoolArray:
+    """Per community, does the old grid count still fit the target (with the hysteresis)?"""
     population = sum_by(codes, weight, len(old_grids))
+    off_by = np.abs(population / target - old_grids)  # in grids of the target size
+    return np.asarray(off_by <= np.maximum(TOLERANCE * old_grids, 0.5 + GRID_COUNT_HYSTERESIS))
+
+
+def _reasons_before_repair(
+    codes: IntArray,
+    weight: FloatArray,
+    dense: IntArray,
+    old_grids: IntArray,
+    fresh_grids: IntArray,
+    target: int,
+) -> np.ndarray:
+    """Per community, why it cannot be repaired ("" when it can be tried). A count that no
+    longer fits can be repaired when it is off by one grid (one grid split or dissolved)."""
     reasons = np.full(len(old_grids), "", dtype=object)
     safe_grids = np.maximum(old_grids, 1)
-    off_by = np.abs(population / target - old_grids)  # in grids of the target size
-    fits = off_by <= np.maximum(TOLERANCE * old_grids, 0.5 + GRID_COUNT_HYSTERESIS)
-    reasons[~fits] = FullReason.GRID_COUNT.value
+    fits = _count_fits(codes, weight, old_grids, target)
+    reasons[~fits & (np.abs(fresh_grids - old_grids) > 1)] = FullReason.GRID_COUNT.value
     oversized = set_apart_oversized_units(codes, weight, safe_grids)[1]
     spare = int(old_grids.sum())  # new units count in a slot of their own
     grid = np.where(dense >= 0, _offsets(old_grids)[codes] + dense, spare)
@@ -240,7 +273,7 @@ def _repair_out_of_range(
     tried: BoolArray,
     settled: BoolArray,
     reasons: np.ndarray,
-    target: int,
+    fresh_grids: IntArray,
 ) -> None:
     """Where the refinement left a grid out of range, solve the community's moves as a whole
     (``rebalancing``) and keep that plan when it costs less; where grids are still out, give
@@ -252,7 +285,6 @@ def _repair_out_of_range(
         return
     order = np.argsort(codes, kind="stable")
     starts = np.searchsorted(codes[order], np.arange(len(old_grids) + 1))
-    fresh_grids = grid_counts(codes, weight, target=target)
     for community in np.flatnonzero(still_out).tolist():
         units = order[starts[community] : starts[community + 1]]
         local = _LocalCommunity.of(weight[units], settled[units], int(old_grids[community]))
@@ -270,6 +302,95 @@ def _repair_out_of_range(
             < best.cost - 1e-6
         ):
             reasons[community] = FullReason.OUT_OF_TOLERANCE.value
+
+
+def _change_grid_counts(
+    codes: IntArray,
+    x: FloatArray,
+    y: FloatArray,
+    weight: FloatArray,
+    joined: IntArray,
+    full: IntArray,
+    old_grids: IntArray,
+    fresh_grids: IntArray,
+    recount: BoolArray,
+    settled: BoolArray,
+    reasons: np.ndarray,
+    old_label_of_grid: IntArray,
+) -> dict[int, IntArray]:
+    """Communities that need one grid more or one fewer: split one grid or dissolve one into
+    its neighbours (``SPLIT_OR_DISSOLVE_TRIED`` candidates, the largest or the smallest),
+    rebalance, and keep the cheapest plan unless the partition from scratch costs less.
+    Returns each such community's labels in the old labels' numbers (a new grid numbered
+    one above the community's highest)."""
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(old_grids) + 1))
+    offsets = _offsets(old_grids)
+    found: dict[int, IntArray] = {}
+    for community in np.flatnonzero(recount).tolist():
+        units = order[starts[community] : starts[community + 1]]
+        grids, wanted = int(old_grids[community]), int(fresh_grids[community])
+        old_numbers = old_label_of_grid[offsets[community] : offsets[community] + grids]
+        local = _LocalCommunity.of(weight[units], settled[units], wanted)
+        plans = [
+            _recounted_plan(x[units], y[units], local, joined[units], old_numbers, grid, wanted)
+            for grid in _split_or_dissolve_candidates(joined[units], local.weight, grids, wanted)
+        ]
+        best = min(
+            (plan for plan in plans if plan is not None), key=lambda p: p[0].cost, default=None
+        )
+        fresh = _fresh_cost(full[units], local, np.where(settled[units], joined[units], -1), wanted)
+        if best is None or fresh < best[0].cost - 1e-6:
+            reasons[community] = FullReason.GRID_COUNT.value
+        elif _shares_an_oversized_unit(best[0].labels, local.oversized):
+            reasons[community] = FullReason.OVERSIZED_UNIT.value
+        else:
+            found[community] = best[1]
+    return found
+
+
+def _split_or_dissolve_candidates(
+    labels: IntArray, weight: FloatArray, grids: int, wanted: int
+) -> list[int]:
+    population = sum_by(labels, weight, grids)
+    if wanted > grids:  # split one of the largest grids of more than one unit
+        candidates = np.argsort(-population, kind="stable")
+        candidates = candidates[count_by(labels, grids)[candidates] > 1]
+    else:
+        candidates = np.argsort(population, kind="stable")
+    return candidates[:SPLIT_OR_DISSOLVE_TRIED].tolist()
+
+
+def _recounted_plan(
+    x: FloatArray,
+    y: FloatArray,
+    local: _LocalCommunity,
+    start: IntArray,
+    old_numbers: IntArray,
+    grid: int,
+    wanted: int,
+) -> tuple[Rebalanced, IntArray] | None:
+    """Split or dissolve ``grid`` and rebalance: the plan, and its labels in old numbers."""
+    if wanted > len(old_numbers):
+        labels, home = split_grid(x, y, local.weight, start, grid), start
+        numbers = np.r_[old_numbers, old_numbers.max() + 1]
+    else:
+        labels = dissolve_grid(x, y, start, grid)
+        home = np.where(start == grid, -1, start - (start > grid))
+        numbers = np.delete(old_numbers, grid)
+    if len(np.unique(labels)) != wanted:
+        return None
+    plan = rebalance(
+        x, y, local.weight, labels, local.move_cost, local.ideal, local.oversized, home
+    )
+    if plan is None:
+        plan = plan_cost(labels, local.weight, local.move_cost, home, local.ideal, local.oversized)
+    return plan, numbers[plan.labels]
+
+
+def _shares_an_oversized_unit(labels: IntArray, oversized: BoolArray) -> bool:
+    units = count_by(labels)
+    return bool((units[labels[oversized]] > 1).any())
 
 
 @dataclass(frozen=True)
