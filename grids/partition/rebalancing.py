@@ -28,7 +28,7 @@ from grids.partition.quality import TOLERANCE
 # resident moved for each resident beyond the tolerance: a grid 10 residents short takes a
 # building of 100 from its neighbour, and a grid that only a chain of tower moves could
 # fix stays out rather than moving a whole grid's residents to another worker.
-OUT_OF_RANGE_PENALTY = 0.5
+OUT_OF_RANGE_PENALTY = 0.2
 EXCESS_PENALTY = 3.0
 # Candidate grids of a unit: those of its nearest units, not more than this much farther
 # from the candidate's centre than from its own grid's (the refinement's rule).

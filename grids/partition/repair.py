@@ -58,7 +58,7 @@ GRID_COUNT_HYSTERESIS = 0.1
 NEW_UNIT_NEIGHBOURS = 8
 # When the count changes by one, so many of the largest grids are tried for a split (or of
 # the smallest for dissolving), each rebalanced; the cheapest plan is kept.
-SPLIT_OR_DISSOLVE_TRIED = 3
+SPLIT_OR_DISSOLVE_TRIED = 6
 
 
 class Method(StrEnum):

@@ -65,7 +65,12 @@ class PartitionReport:
     @property
     def method_note(self) -> str:
         """What was done, in words a member of staff understands."""
-        return method_note(self.method, self.full_reason)
+        return method_note(
+            self.method,
+            self.full_reason,
+            grids_created=self.grids_created,
+            grids_retired=self.grids_retired,
+        )
 
     @property
     def grid_count(self) -> int:
@@ -359,8 +364,25 @@ def _report(plan: _Plan, *, applied: bool) -> PartitionReport:
     )
 
 
-def method_note(method: Method, full_reason: FullReason | None) -> str:
-    """One sentence for staff: a local repair, or why the grids were drawn anew."""
+def method_note(
+    method: Method,
+    full_reason: FullReason | None,
+    *,
+    grids_created: int = 0,
+    grids_retired: int = 0,
+) -> str:
+    """One sentence for staff: a local repair (one grid split or shared out when the count
+    changes by one), or why the grids were drawn anew."""
+    if method is Method.REPAIR and grids_created:
+        return _(
+            "Local repair: the community needs one more grid, so one grid was split in two; "
+            "the other grids were kept."
+        )
+    if method is Method.REPAIR and grids_retired:
+        return _(
+            "Local repair: the community needs one grid fewer, so one grid's buildings were "
+            "shared out among its neighbours; the other grids were kept."
+        )
     if method is Method.REPAIR:
         return _("Local repair: the grids were kept and only buildings near the change move.")
     notes = {
