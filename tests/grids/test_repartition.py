@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.repartition import communities_of, run_series, small_change
+from bench.repartition import Community, communities_of, run_series, small_change
 from grids.partition import (
     TOLERANCE,
     FullReason,
+    GridBalance,
     Method,
     grid_balance,
     match_labels,
@@ -128,7 +129,7 @@ def test_a_new_building_does_not_make_a_tower_alone_in_its_grid_look_shared() ->
     assert (result.labels == result.labels[0]).sum() == 1
 
 
-def _dense_balance(labels: np.ndarray, residents: np.ndarray):  # noqa: ANN202
+def _dense_balance(labels: np.ndarray, residents: np.ndarray) -> GridBalance:
     dense = np.unique(labels, return_inverse=True)[1]
     return grid_balance(dense, residents, int(dense.max()) + 1)
 
@@ -181,7 +182,7 @@ def test_a_community_that_needs_one_grid_fewer_shares_one_out_among_its_neighbou
     assert residents_moved(old, result.labels, shrunk) <= balance.ideal
 
 
-def _series_trial(seed: int, community: int, trial: int):  # noqa: ANN202
+def _series_trial(seed: int, community: int, trial: int) -> tuple[Community, np.ndarray, int]:
     """The inputs of one trial of ``bench/repartition.py``: the community after its change,
     the labels before it, and the residents the change touched."""
     start = communities_of(20, seed, 20)[community]
