@@ -34,6 +34,8 @@ EXCESS_PENALTY = 3.0
 # from the candidate's centre than from its own grid's (the refinement's rule).
 NEIGHBOURS = 10
 MAX_DISTANCE_RATIO = 2.0
+# Only grids within so many borders of a grid out of range take part.
+REACH = 2
 # A moved building also costs this much, so of two equal plans the one moving fewer
 # buildings wins (empty buildings do not wander).
 PER_UNIT_COST = 0.01
@@ -100,6 +102,8 @@ def rebalance(
     fixed = np.zeros(grids, bool)
     fixed[labels[oversized]] = True
     unit, grid = _candidates(x, y, labels, fixed, oversized)
+    near = _near_out_of_range(labels, unit, grid, weight, ideal, fixed)
+    unit, grid = unit[near[labels[unit]]], grid[near[labels[unit]]]
     if not len(unit):
         return None
     cost = np.where(grid == home[unit], 0.0, move_cost[unit] + PER_UNIT_COST)
@@ -161,6 +165,27 @@ def dissolve_grid(x: FloatArray, y: FloatArray, labels: IntArray, grid: int) -> 
     dissolved = labels.copy()
     dissolved[inside] = labels[~inside][np.asarray(nearest, np.int64)]
     return dissolved - (dissolved > grid)
+
+
+def _near_out_of_range(
+    labels: IntArray,
+    unit: IntArray,
+    grid: IntArray,
+    weight: FloatArray,
+    ideal: FloatArray,
+    fixed: BoolArray,
+) -> BoolArray:
+    """The grids within ``REACH`` borders of a grid out of range: only their units may move,
+    which keeps a large community's programme small."""
+    population = sum_by(labels, weight, len(ideal))
+    near = (np.abs(population - ideal) > TOLERANCE * ideal) & ~fixed
+    border = labels[unit] != grid
+    source, target = labels[unit][border], grid[border]
+    for _ in range(REACH):
+        near = near | np.isin(
+            np.arange(len(ideal)), np.r_[source[near[target]], target[near[source]]]
+        )
+    return near
 
 
 def _candidates(

@@ -3,23 +3,29 @@
 A partition from scratch (``algorithm``) answers a change of 1% of a community's residents
 by moving a median of 5-10% of them to another grid, because the bisection draws new lines
 and ``match_labels`` can only keep the grids' ids, not their buildings. A repair keeps
-every building where it was, puts a new building in the grid of its nearest neighbour,
-and runs only the refinement, which moves boundary units of the grids that the change
-pushed out of range. It keeps the grid count while that count still gives grids within
-``TOLERANCE`` of the target, so one new building does not turn 10 grids into 11.
+every building where it was, puts a new building in the neighbouring grid with most room,
+and runs the refinement, which moves boundary units of the grids that the change pushed
+out of range. Where the refinement leaves a grid out of range (it takes one gaining move
+at a time, so it stops where only a chain of moves helps), ``rebalancing`` solves the
+community's moves as a whole for the fewest residents moved. The grid count is kept while
+it still fits the target (``GRID_COUNT_HYSTERESIS``); a community that needs one grid more
+or one fewer has one grid split in two or shared out among its neighbours, then rebalanced.
 
-A community is partitioned from scratch instead when the repair cannot stand in for it:
+Plans are compared by one measure (``rebalancing.plan_cost``): residents who change grid
+plus a penalty for each grid left out of range. A community is partitioned from scratch
+only when a repair cannot stand in for it:
 
 - ``first_partition``: no building has a grid yet;
-- ``grid_count``: the old number of grids no longer fits the target (the community grew or
-  shrank past ``GRID_COUNT_HYSTERESIS``, or the target changed);
+- ``grid_count``: the grid count is off by more than one (the target changed, or the
+  community grew or shrank a lot), or a partition from scratch costs less than the best
+  split or dissolve;
 - ``oversized_unit``: a building now too large to share a grid shares one;
-- ``out_of_tolerance``: the repair leaves more grids out of range than a partition from
-  scratch would, and one of them more than ``SLACK`` beyond the tolerance.
+- ``out_of_tolerance``: the repair leaves a grid out of range and a partition from scratch,
+  its grids matched to the old ones, costs less.
 
-A grid that only a large move could bring back (two towers of 260 and 305 residents when
-the ideal drops to 512) is left up to ``SLACK`` beyond the tolerance: the figures are in
-``bench/repartition.py``.
+A grid that no local plan brings back cheaply (two towers of 342 and 268 when the ideal is
+500) is left out of range rather than moving most of a community to other workers: the
+figures are in ``bench/repartition.py``.
 """
 
 from __future__ import annotations
@@ -46,11 +52,9 @@ from grids.partition.refinement import refine
 from grids.partition.relabelling import match_labels
 from grids.partition.validation import label_vector, validated_city
 
-# A repair moves no more than this share of a grid's ideal size in one move or swap (so no
-# two towers swap); a grid that only such a move could bring into range is left up to
-# SLACK beyond the tolerance rather than moving a tower's residents to another worker.
+# The refinement in a repair moves no more than this share of a grid's ideal size in one
+# move or swap (so no two towers swap); ``rebalancing`` weighs larger moves by their cost.
 MOVE_CAP = 0.5
-SLACK = 0.10
 # The grid count is kept while each grid's ideal size stays within the tolerance of the
 # target, or while rounding population / target would give it give or take a tenth of a
 # grid: a community on the edge between 3 and 4 grids does not flip on every new building.
