@@ -85,9 +85,10 @@ class FullReason(StrEnum):
 class CityRepair:
     """Labels of every unit and, per community (in sorted id order), what was done.
 
-    A repaired community's labels are its old labels (the same numbers, so the same grids);
-    a community partitioned from scratch has labels 0..k-1 still to be matched to its old
-    grids with ``match_labels``.
+    A repaired community's labels are its old labels (the same numbers, so the same grids;
+    a grid split off is numbered one above the community's highest old label, a grid shared
+    out no longer appears); a community partitioned from scratch has labels 0..k-1 still to
+    be matched to its old grids with ``match_labels``.
     """
 
     labels: IntArray
