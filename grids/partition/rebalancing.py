@@ -29,8 +29,9 @@ from grids.partition.quality import TOLERANCE
 # residents moved for each resident beyond the tolerance: a grid 10 residents short takes
 # a building of 100 from its neighbour, and a grid that only a chain of tower moves could
 # fix stays out rather than moving a whole grid's residents to another worker. Tuned on
-# seeds 1-30 of bench/repartition.py (0.5 moved up to 36x the residents changed for
-# grids left out by the first partition; 0.1-0.3 and 2-3 gave the same worst cases).
+# seeds 1-30 of bench/repartition.py: a share of 0.5 moved up to 18 times the residents
+# changed in 7 seeds, mending grids the first partition had left out; 0.1-0.3 with 2-3
+# per resident left the same 3 seeds above 5 times.
 OUT_OF_RANGE_PENALTY = 0.2
 EXCESS_PENALTY = 3.0
 # Candidate grids of a unit: those of its nearest units, not more than this much farther
