@@ -46,7 +46,10 @@ PER_UNIT_COST = 0.01
 # Bounds are kept this many residents inside the tolerance so that the solver's rounding
 # never leaves a grid a fraction of a resident out of range.
 MARGIN = 0.01
-TIME_LIMIT_S = 5.0
+# The solver stops at this gap to the best bound (in the objective's residents) or time:
+# a plan a resident or two from the best is as good, and many communities may need one.
+MIP_GAP = 0.01
+TIME_LIMIT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def rebalance(
         constraints=constraints,
         integrality=integrality,
         bounds=Bounds(np.zeros(variables), upper),
-        options={"time_limit": TIME_LIMIT_S},
+        options={"time_limit": TIME_LIMIT_S, "mip_rel_gap": MIP_GAP},
     )
     if result.x is None:
         return None
@@ -250,21 +253,32 @@ def _constraints(
         (np.ones(len(judged)), (judged, len(unit) + len(judged) + slack)),
         shape=(grids, variables),
     )
-    everyone = float(weight.sum()) + 1.0
-    marked = csr_array(
+    lower = (1 - TOLERANCE) * ideal - pinned_population + MARGIN
+    upper = (1 + TOLERANCE) * ideal - pinned_population - MARGIN
+    # The most a grid can fall short or run over: the tightest big-M keeps the solver fast.
+    most_short = np.maximum(lower, 0.0)[judged]
+    most_over = np.maximum(sum_by(grid, weight[unit], grids) - upper, 0.0)[judged]
+    out = len(unit) + 2 * len(judged) + slack
+    short_marked = csr_array(
         (
-            np.r_[np.ones(2 * len(judged)), np.full(len(judged), -everyone)],
-            (np.tile(slack, 3), len(unit) + np.arange(3 * len(judged))),
+            np.r_[np.ones(len(judged)), -most_short],
+            (np.tile(slack, 2), np.r_[len(unit) + slack, out]),
         ),
         shape=(len(judged), variables),
     )
-    lower = (1 - TOLERANCE) * ideal - pinned_population + MARGIN
-    upper = (1 + TOLERANCE) * ideal - pinned_population - MARGIN
+    over_marked = csr_array(
+        (
+            np.r_[np.ones(len(judged)), -most_over],
+            (np.tile(slack, 2), np.r_[len(unit) + len(judged) + slack, out]),
+        ),
+        shape=(len(judged), variables),
+    )
     counted = csr_array((np.ones(len(unit)), (grid, choices)), shape=(grids, variables))
     return [
         LinearConstraint(one_grid, 1, 1),
         LinearConstraint((members + shortfall)[judged], lower[judged], np.inf),
         LinearConstraint((members - surplus)[judged], -np.inf, upper[judged]),
-        LinearConstraint(marked, -np.inf, 0),
+        LinearConstraint(short_marked, -np.inf, 0),
+        LinearConstraint(over_marked, -np.inf, 0),
         LinearConstraint(counted, occupied - pinned_units, np.inf),
     ]

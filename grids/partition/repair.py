@@ -61,8 +61,10 @@ MOVE_CAP = 0.5
 GRID_COUNT_HYSTERESIS = 0.1
 NEW_UNIT_NEIGHBOURS = 8
 # When the count changes by one, so many of the largest grids are tried for a split (or of
-# the smallest for dissolving), each rebalanced; the cheapest plan is kept.
+# the smallest for dissolving), each refined; the cheapest few are also rebalanced, and the
+# cheapest plan is kept.
 SPLIT_OR_DISSOLVE_TRIED = 6
+REBALANCED_RECOUNTS = 2
 
 
 class Method(StrEnum):
@@ -103,10 +105,13 @@ def repair_community(
     old_labels: ArrayLike,
     *,
     target: int = 500,
+    split_or_dissolve: bool = True,
 ) -> CityRepair:
     """``repair_city`` for one community."""
     single = np.zeros(np.size(lat), np.int64)
-    return repair_city(single, lat, lng, residents, old_labels, target=target)
+    return repair_city(
+        single, lat, lng, residents, old_labels, target=target, split_or_dissolve=split_or_dissolve
+    )
 
 
 def repair_city(
@@ -117,8 +122,12 @@ def repair_city(
     old_labels: ArrayLike,
     *,
     target: int = 500,
+    split_or_dissolve: bool = True,
 ) -> CityRepair:
     """Repair every community whose old grids allow it, partition the others from scratch.
+
+    With ``split_or_dissolve`` false (after a new target, when every community is planned
+    anew) a grid count that no longer fits is always a partition from scratch.
 
     ``old_labels`` holds each unit's grid before the change (any whole numbers within a
     community), -1 for a unit that had none (a new building).
@@ -132,6 +141,9 @@ def repair_city(
     reasons = _reasons_before_repair(codes, weight, dense, old_grids, fresh_grids, target)
     tried = reasons == ""
     recount = tried & (fresh_grids != old_grids) & ~_count_fits(codes, weight, old_grids, target)
+    if not split_or_dissolve:
+        reasons[recount] = FullReason.GRID_COUNT.value
+        tried, recount = reasons == "", recount & False
     settled = dense >= 0
     _join_nearest_grid(codes, x, y, weight, dense, old_grids, tried)
     same_count = tried & ~recount
@@ -337,13 +349,7 @@ def _change_grid_counts(
         grids, wanted = int(old_grids[community]), int(fresh_grids[community])
         old_numbers = old_label_of_grid[offsets[community] : offsets[community] + grids]
         local = _LocalCommunity.of(weight[units], settled[units], wanted)
-        plans = [
-            _recounted_plan(x[units], y[units], local, joined[units], old_numbers, grid, wanted)
-            for grid in _split_or_dissolve_candidates(joined[units], local.weight, grids, wanted)
-        ]
-        best = min(
-            (plan for plan in plans if plan is not None), key=lambda p: p[0].cost, default=None
-        )
+        best = _cheapest_recount(x[units], y[units], local, joined[units], old_numbers, wanted)
         fresh = _fresh_cost(full[units], local, np.where(settled[units], joined[units], -1), wanted)
         if best is None or fresh < best[0].cost - 1e-6:
             reasons[community] = FullReason.GRID_COUNT.value
@@ -366,30 +372,39 @@ def _split_or_dissolve_candidates(
     return candidates[:SPLIT_OR_DISSOLVE_TRIED].tolist()
 
 
-def _recounted_plan(
+def _cheapest_recount(
     x: FloatArray,
     y: FloatArray,
     local: _LocalCommunity,
     start: IntArray,
     old_numbers: IntArray,
-    grid: int,
     wanted: int,
 ) -> tuple[Rebalanced, IntArray] | None:
-    """Split or dissolve ``grid`` and rebalance: the plan, and its labels in old numbers."""
-    if wanted > len(old_numbers):
-        labels, home = split_grid(x, y, local.weight, start, grid), start
-        numbers = np.r_[old_numbers, old_numbers.max() + 1]
-    else:
-        labels = dissolve_grid(x, y, start, grid)
-        home = np.where(start == grid, -1, start - (start > grid))
-        numbers = np.delete(old_numbers, grid)
-    if len(np.unique(labels)) != wanted:
+    """Each candidate split or dissolved and refined (fast); the ``REBALANCED_RECOUNTS``
+    cheapest of them also rebalanced (an integer programme each). The cheapest plan, and its
+    labels in old numbers."""
+    grids = len(old_numbers)
+    tried = []
+    for grid in _split_or_dissolve_candidates(start, local.weight, grids, wanted):
+        if wanted > grids:
+            labels, home = split_grid(x, y, local.weight, start, grid), start
+            numbers = np.r_[old_numbers, old_numbers.max() + 1]
+        else:
+            labels = dissolve_grid(x, y, start, grid)
+            home = np.where(start == grid, -1, start - (start > grid))
+            numbers = np.delete(old_numbers, grid)
+        if len(np.unique(labels)) == wanted:
+            tried.append((local.refined(x, y, labels, home), labels, home, numbers))
+    tried.sort(key=lambda one: one[0].cost)
+    for index, (quick, labels, home, numbers) in enumerate(tried[:REBALANCED_RECOUNTS]):
+        plan = rebalance(
+            x, y, local.weight, labels, local.move_cost, local.ideal, local.oversized, home
+        )
+        if plan is not None and plan.cost < quick.cost:
+            tried[index] = (plan, labels, home, numbers)
+    if not tried:
         return None
-    plan = rebalance(
-        x, y, local.weight, labels, local.move_cost, local.ideal, local.oversized, home
-    )
-    if plan is None:
-        plan = plan_cost(labels, local.weight, local.move_cost, home, local.ideal, local.oversized)
+    plan, _labels, _home, numbers = min(tried, key=lambda one: one[0].cost)
     return plan, numbers[plan.labels]
 
 
@@ -416,6 +431,16 @@ class _LocalCommunity:
 
     def cost(self, labels: IntArray, start: IntArray) -> Rebalanced:
         return plan_cost(labels, self.weight, self.move_cost, start, self.ideal, self.oversized)
+
+    def refined(self, x: FloatArray, y: FloatArray, labels: IntArray, home: IntArray) -> Rebalanced:
+        """``labels`` after the refinement, costed against ``home``."""
+        single = np.zeros(len(labels), np.int64)
+        grids = np.array([len(self.ideal)])
+        refined = refine(
+            single, x, y, self.weight, labels, grids, self.ideal, self.oversized,
+            move_cost=self.move_cost, move_cap=MOVE_CAP,
+        )  # fmt: skip
+        return self.cost(refined, home)
 
 
 def _fresh_cost(fresh: IntArray, local: _LocalCommunity, old: IntArray, grids: int) -> float:

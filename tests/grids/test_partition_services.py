@@ -247,3 +247,13 @@ def test_a_community_needing_one_more_grid_splits_one_and_every_worker_keeps_a_g
     new_grid = Grid.objects.exclude(pk__in=workers).get()
     assert new_grid.is_active and new_grid.buildings.count() >= 8
     assert sum(Grid.objects.filter(is_active=True).values_list("population", flat=True)) == 3420
+
+
+def test_a_new_target_one_grid_off_is_drawn_anew_not_split() -> None:
+    community, _buildings = make_community_with_buildings(rows=6, columns=10, residents=50)
+    community_partition_apply(community=community)  # 3,000 residents: 6 grids of 500
+
+    report = community_partition_preview(community=community, target_grid_size=430)
+
+    assert (report.method, report.full_reason) == (Method.FULL, FullReason.GRID_COUNT)
+    assert report.grid_count == 7

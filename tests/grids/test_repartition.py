@@ -167,6 +167,17 @@ def test_a_community_that_needs_one_more_grid_splits_one_and_keeps_the_others() 
     assert residents_moved(old, result.labels, grown) <= 1.2 * balance.ideal
 
 
+def test_after_a_new_target_a_count_one_off_is_partitioned_from_scratch() -> None:
+    lat, lng, residents = community_units(seed=6, units=60)
+    old = partition_community(lat, lng, residents)
+    grown = np.rint(residents * 1.12).astype(np.int64)
+
+    result = repair_community(lat, lng, grown, old, split_or_dissolve=False)
+
+    assert result.methods == [Method.FULL] and result.reasons == [FullReason.GRID_COUNT]
+    assert len(set(result.labels.tolist())) == 7
+
+
 def test_a_community_that_needs_one_grid_fewer_shares_one_out_among_its_neighbours() -> None:
     lat, lng, residents = community_units(seed=7, units=60)
     old = partition_community(lat, lng, residents)  # 2,889 residents: 6 grids
