@@ -149,8 +149,8 @@ elif env_bool("DATABASE_POOL", True):
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
             # While the database is down the pool retries each connection 1, 2, 4, 8 s
             # apart until this many seconds have passed, then lets the next request start
-            # anew. psycopg_pool's 300 s meant that after a 30 s outage the next attempt
-            # could be 30 s away, and requests kept failing with the database back.
+            # anew. With psycopg_pool's 300 s, after a 30 s outage the next attempt could
+            # be further away than the pool's timeout: a 503 with the database back.
             "reconnect_timeout": 5,
         }
     }
