@@ -65,6 +65,11 @@ def _fresh_throttles() -> None:
 
 @pytest.fixture
 def tip_city(db: None) -> TipCity:
+    return build_tip_city()
+
+
+def build_tip_city() -> TipCity:
+    """The two-district city (also the base of the role matrix, tests/security)."""
     district = DistrictFactory()
     community = CommunityFactory(district=district)
     grid = GridFactory(community=community)
