@@ -19,7 +19,7 @@ from config.api.errors import Conflict, DomainError
 from grids.models import User
 from grids.selectors import user_is_tip_handler
 from inspections.tips.models import Tip, TipAccess, TipFigure
-from inspections.tips.selectors import tip_scope
+from inspections.tips.selectors import tip_figure_list, tip_scope
 from inspections.tips.services import tip_acknowledge, tip_investigate
 
 
@@ -129,3 +129,7 @@ class TipAdmin(HandlersOnlyAdmin):
 class TipFigureAdmin(HandlersOnlyAdmin):
     list_display = ["month", "district", "outcome", "count", "acknowledged_in_time"]
     list_filter = ["district", "outcome"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TipFigure]:
+        # A district's handlers read its figures only, as on the dashboard.
+        return tip_figure_list(user=request.user)

@@ -33,15 +33,18 @@ def _media_root(settings: SettingsWrapper, module_media: Path) -> None:
 def world(
     django_db_setup: None, django_db_blocker: pytest.FixtureRequest, module_media: Path
 ) -> Iterator[World]:
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=module_media, LANGUAGE_CODE="en"):
-        with transaction.atomic():
-            world = build_world()
-            world.clients = {}
-            for role, user in world.people.items():
-                client = Client()
-                if user is not None:
-                    client.force_login(user)
-                world.clients[role] = client
-            cache.clear()
-            yield world
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=module_media, LANGUAGE_CODE="en"),
+        transaction.atomic(),
+    ):
+        world = build_world()
+        world.clients = {}
+        for role, user in world.people.items():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            world.clients[role] = client
+        cache.clear()
+        yield world
+        transaction.set_rollback(True)

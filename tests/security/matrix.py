@@ -16,10 +16,10 @@ from __future__ import annotations
 import copy
 import json
 import re
-from urllib.parse import urlencode
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
@@ -136,7 +136,9 @@ def observe(world: World, table_row: Row, role: str) -> tuple[int, str, set[str]
         call = getattr(client, table_row.method.lower())
         body = table_row.data(world) if callable(table_row.data) else table_row.data
         if isinstance(body, dict):
-            body = {k: v.format_map(world.rows) if isinstance(v, str) else v for k, v in body.items()}
+            body = {
+                k: v.format_map(world.rows) if isinstance(v, str) else v for k, v in body.items()
+            }
         kwargs: dict[str, Any] = dict(table_row.extra)
         if table_row.content_type == "multipart":
             pass  # the client encodes a dict (files included) as multipart/form-data
@@ -146,7 +148,9 @@ def observe(world: World, table_row: Row, role: str) -> tuple[int, str, set[str]
                 body = json.dumps(body)
             elif isinstance(body, dict):
                 body = urlencode(body, doseq=True)
-        response = call(url, body if body is not None else ({} if table_row.method == "GET" else None), **kwargs)
+        response = call(
+            url, body if body is not None else ({} if table_row.method == "GET" else None), **kwargs
+        )
         changed = watched is not None and _state(watched) != before
         transaction.set_rollback(True)
     client.cookies = signed_in
@@ -215,7 +219,8 @@ def mismatch(world: World, table_row: Row, role: str) -> str | None:
         want = named_rows(world, table_row, labels) if labels else set()
         ok = status == want_status and listed == want
         if not ok:
-            return f"{role}: expected {want_status} rows {sorted(want)}, got {status} rows {sorted(listed or [])}"
+            got = sorted(listed or [])
+            return f"{role}: expected {want_status} rows {sorted(want)}, got {status} rows {got}"
     else:
         ok = status == expected
     if ok:

@@ -36,9 +36,7 @@ def test_every_route_is_in_the_table() -> None:
     """A route of the URL conf (admin site included) without a row fails here: add it."""
     in_table = {table_row.route for table_row in TABLE}
 
-    missing = sorted(
-        {route_key(full, pattern) for full, pattern in url_routes()} - in_table
-    )
+    missing = sorted({route_key(full, pattern) for full, pattern in url_routes()} - in_table)
 
     assert missing == []
 
@@ -48,7 +46,9 @@ def test_every_method_of_every_api_view_is_in_the_table() -> None:
     in_table = {(table_row.route, table_row.method) for table_row in TABLE}
     missing = []
     for full, pattern in url_routes():
-        view = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
+        view = getattr(pattern.callback, "view_class", None) or getattr(
+            pattern.callback, "cls", None
+        )
         if view is None or full.startswith("admin/") and not full.startswith("admin/dashboard"):
             continue
         for method in ("get", "post", "put", "patch", "delete"):

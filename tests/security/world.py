@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from knox.models import AuthToken
 
 from config.realtime.models import Event
-from dispatch.models import Dispatch, Offer
+from dispatch.models import Offer
 from dispatch.services import dispatch_open
 from grids.models import Building, Community, Enterprise, Grid, GridAssignment, User
 from inspections.models import BUILDING_SITE_KIND, Category, ChecklistTemplate, Hazard
@@ -27,14 +27,17 @@ from inspections.open311.models import ApiKey, Open311Submission
 from inspections.services import hazard_report, inspection_record, photo_add
 from inspections.tips.models import TipAttachment, TipFigure
 from inspections.tips.services import tip_submit
-from points.models import Account, EarningRule, LedgerEntry, PendingAward, Voucher
+from points.models import Account, EarningRule, LedgerEntry, PendingAward
 from points.services import reward_redeem
 from tests.factories import BuildingFactory, GridFactory, UserFactory, make_staff, make_worker
-from tests.inspections.factories import ChecklistItemFactory, ChecklistTemplateFactory
-from tests.inspections.factories import jpeg_bytes, upload
+from tests.inspections.factories import (
+    ChecklistItemFactory,
+    ChecklistTemplateFactory,
+    jpeg_bytes,
+    upload,
+)
 from tests.points.factories import EarningRuleFactory, RewardFactory, give_points
 from tests.tips.conftest import build_tip_city
-from volunteers.services import certificate_add
 from tests.volunteers.factories import (
     ActivityFactory,
     CourseFactory,
@@ -42,14 +45,12 @@ from tests.volunteers.factories import (
     SkillFactory,
 )
 from volunteers.models import (
-    Certificate,
-    CertificateStatus,
     Enrolment,
     Signup,
     Team,
-    TrainingSession,
     VolunteerProfile,
 )
+from volunteers.services import certificate_add
 
 ROLES = (
     "anonymous",
@@ -76,7 +77,7 @@ class World:
         return self.rows[label].pk
 
 
-def build_world() -> World:  # noqa: PLR0915 - one city, written out once
+def build_world() -> World:
     city = build_tip_city()
     community_a: Community = city.community
     grid_a1: Grid = community_a.grids.get()
@@ -205,7 +206,9 @@ def _points(world: World) -> None:
         rows[f"voucher_{side}"] = reward_redeem(
             user=people[who], reward=rows[f"reward_{side}"], idempotency_key=f"matrix-{side}"
         )
-        credit, redemption = LedgerEntry.objects.filter(account=rows[f"account_{side}"]).order_by("id")
+        credit, redemption = LedgerEntry.objects.filter(account=rows[f"account_{side}"]).order_by(
+            "id"
+        )
         rows[f"entry_{side}"], rows[f"entry_{side}_redeemed"] = credit, redemption
     rows["earningrule"] = EarningRule.objects.first() or EarningRuleFactory()
     rows["pendingaward"] = PendingAward.objects.create(
