@@ -41,7 +41,7 @@ SHORT = {
     "adm": "administrator",
 }
 
-Expect = int | str | tuple[int, str]
+Expect = int | str | tuple[int, str] | None
 
 
 def url_routes() -> Iterator[tuple[str, URLPattern]]:

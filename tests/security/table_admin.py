@@ -12,7 +12,6 @@ from django.apps import apps
 
 from tests.security.matrix import Row, row
 
-X = 0  # placeholder while recording
 SIGNED_OUT = {"anon": "login", "res": "login", "res2": "login", "wrk": "login", "wrk2": "login"}
 SAME = {"stf": "same", "stf2": "same", "tip": "same", "tip2": "same", "mgr": "same", "adm": "same"}
 
@@ -1259,7 +1258,7 @@ def model_rows() -> list[Row]:
                     route,
                     "GET",
                     url,
-                    X,
+                    None,  # every role is named
                     **cells,
                     **({"of": prefix, "model": model} if page == "changelist" else {}),
                 )  # fmt: skip
@@ -1573,7 +1572,7 @@ def action_rows() -> list[Row]:
                 data["post"] = "yes"
             table.append(
                 row(
-                    f"action:{label}:{action}", "POST", f"/admin/{app_label}/{model_name}/", X,
+                    f"action:{label}:{action}", "POST", f"/admin/{app_label}/{model_name}/", None,
                     data=data, content_type="application/x-www-form-urlencoded", watch=obj,
                     **{**SIGNED_OUT, **cells},
                 )

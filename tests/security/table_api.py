@@ -14,8 +14,6 @@ from tests.inspections.factories import jpeg_bytes, upload
 from tests.security.matrix import Row, row
 from tests.security.world import World
 
-X = 0  # placeholder while recording
-
 API = "/api/v1"
 A = {"version": 1}
 
@@ -580,7 +578,10 @@ TABLE: list[Row] = [
         "points-leaderboard",
         "GET",
         f"{API}/points/leaderboard/?community={{community_a.pk}}&month=2026-12",
-        X,
+        (200, ""),  # anyone signed in; only people who opted in are listed (nobody here)
+        anon=401,
+        of="user_",
+        key="user_id",
     ),
     row(
         "rewards",

@@ -32,6 +32,13 @@ def test_cell(world: World, db: None, table_row: Row) -> None:
     assert not wrong, f"{table_row.label} {table_row.url}:\n  " + "\n  ".join(wrong)
 
 
+def test_every_cell_states_an_outcome() -> None:
+    """No cell is left at a placeholder: each says a status, a redirect or the rows."""
+    vague = [f"{r.label} {role}" for r in TABLE for role, v in r.cells.items() if not v]
+
+    assert vague == []
+
+
 def test_every_route_is_in_the_table() -> None:
     """A route of the URL conf (admin site included) without a row fails here: add it."""
     in_table = {table_row.route for table_row in TABLE}
