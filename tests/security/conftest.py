@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
+from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import SettingsWrapper
 
 from tests.security.world import World, build_world
@@ -31,7 +32,7 @@ def _media_root(settings: SettingsWrapper, module_media: Path) -> None:
 
 @pytest.fixture(scope="module")
 def world(
-    django_db_setup: None, django_db_blocker: pytest.FixtureRequest, module_media: Path
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, module_media: Path
 ) -> Iterator[World]:
     with (
         django_db_blocker.unblock(),

@@ -103,6 +103,8 @@ def row(
     """A table row: ``default`` for every role not named, short role names for the rest."""
     unknown = set(cells) - set(SHORT)
     assert not unknown, f"{route}: unknown roles {unknown}"
+    lists = [v for v in [default, *cells.values()] if isinstance(v, tuple)]
+    assert of or not lists, f"{route}: rows are compared only on a list that names them (of=)"
     full = {SHORT[short]: cells.get(short, default) for short in SHORT}
     return Row(
         route=route, method=method, url=url, cells=full, data=data, key=key, attr=attr,
