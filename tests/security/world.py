@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -47,6 +47,7 @@ from tests.volunteers.factories import (
 from volunteers.models import (
     Enrolment,
     Signup,
+    Skill,
     Team,
     VolunteerProfile,
 )
@@ -88,11 +89,11 @@ def build_world() -> World:
     )
     enterprise_b: Enterprise = city.other_enterprise
     community_b: Community = enterprise_b.community
-    grid_b: Grid = enterprise_b.grid
+    grid_b = Grid.objects.get(pk=enterprise_b.grid_id)
     building_b: Building = grid_b.buildings.get()
 
-    resident = UserFactory(home_building=building_a1, phone="13800000001")
-    other_resident = UserFactory(home_building=building_b, phone="13800000002")
+    resident = cast(User, UserFactory(home_building=building_a1, phone="13800000001"))
+    other_resident = cast(User, UserFactory(home_building=building_b, phone="13800000002"))
     other_worker = make_worker(grid_a2)
     other_staff = make_staff(community_b)
     people: dict[str, User | None] = {
@@ -153,7 +154,10 @@ def _hazards(world: World, category: Category) -> None:
     )  # fmt: skip
     template = ChecklistTemplate.objects.filter(site_kind=BUILDING_SITE_KIND).first()
     if template is None:
-        template = ChecklistTemplateFactory(site_kind=BUILDING_SITE_KIND, name="楼栋消防检查")
+        template = cast(
+            ChecklistTemplate,
+            ChecklistTemplateFactory(site_kind=BUILDING_SITE_KIND, name="楼栋消防检查"),
+        )
         ChecklistItemFactory(template=template, code="exits", text="安全出口畅通")
     rows["checklist"] = template
     rows["checklist_item"] = template.items.first()
@@ -218,7 +222,7 @@ def _points(world: World) -> None:
 
 def _volunteers(world: World) -> None:
     rows, people = world.rows, world.people
-    skill = SkillFactory(code="matrix-first-aid", name_zh="急救")
+    skill = cast(Skill, SkillFactory(code="matrix-first-aid", name_zh="急救"))
     rows["skill"] = skill
     now = timezone.now()
     for side, who in (("a", "resident"), ("b", "other_resident")):
