@@ -13,14 +13,7 @@ from django.utils import timezone
 
 from grids.models import Role, RoleGrant, User
 from grids.selectors import user_is_tip_handler, user_tip_district_ids
-from inspections.tips.models import (
-    Tip,
-    TipAttachment,
-    TipEvent,
-    TipFigure,
-    TipMessage,
-    TipStatus,
-)
+from inspections.tips.models import Tip, TipAttachment, TipEvent, TipMessage, TipStatus
 from inspections.tips.receipts import receipt_hash
 
 
@@ -30,11 +23,6 @@ def tip_scope(user: Any) -> Q:
         return Q(pk__in=[])
     district_ids = user_tip_district_ids(user)
     return Q() if district_ids is None else Q(district_id__in=district_ids)
-
-
-def tip_figure_list(*, user: Any) -> QuerySet[TipFigure]:
-    """Figures of purged tips, for the districts whose tips ``user`` handles."""
-    return TipFigure.objects.filter(tip_scope(user)).select_related("district")
 
 
 def tip_list(*, user: Any, status: list[str] | None = None) -> QuerySet[Tip]:
