@@ -8,7 +8,8 @@ A cell's expectation is written in the table as one of:
 - ``"gone"``: the admin's answer to an object the user may not open: a redirect to the
   admin index (302) with "does not exist";
 - ``(200, "hazard_a hazard_a2")``: that status, and the rows listed are exactly the rows
-  named (labels of ``World.rows``; an empty string for none).
+  named (labels of ``World.rows``; an empty string for none; ``ALL`` for every row of the
+  model, ``ALL_BUT_TIPS`` for every event but the tips programme's).
 """
 
 from __future__ import annotations
@@ -178,6 +179,9 @@ def _state(obj: Any) -> Any:
 def named_rows(world: World, table_row: Row, labels: str) -> set[str]:
     if labels == "ALL":
         return {str(pk) for pk in table_row.model.objects.values_list("pk", flat=True)}
+    if labels == "ALL_BUT_TIPS":  # the event log without the whistleblower programme's events
+        rows = table_row.model.objects.exclude(type__startswith="tip.")
+        return {str(pk) for pk in rows.values_list("pk", flat=True)}
     return {str(getattr(world.rows[label], table_row.attr)) for label in labels.split()}
 
 
