@@ -136,9 +136,9 @@ def _build_sql(buildings: int, grids: int, workers: int, hazards: int) -> list[t
             f"""
             INSERT INTO {t["Category"]} (id, code, name_zh, name_en, description,
                 default_risk_colour, default_is_major, hours_red, hours_orange, hours_yellow,
-                hours_blue, hours_major, attributes, is_active)
+                hours_blue, hours_major, attributes, is_active, guidance_zh, guidance_en)
             SELECT c, 'cat-' || c, '类别' || c, 'Category ' || c, '', 'yellow', false,
-                   24, 72, 168, 336, 24, '[]', true
+                   24, 72, 168, 336, 24, '[]', true, '', ''
             FROM generate_series(1, 12) c""",
         ),
         ("hazards", _hazards_sql(t, grids, workers, hazards)),

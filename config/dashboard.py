@@ -135,6 +135,14 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def week_of(truncated: datetime) -> date:
+    """A ``TruncWeek`` value as its Monday's date: aware from a queryset, naive local
+    time from ``config.db.grouped_with_total``."""
+    if timezone.is_aware(truncated):
+        return timezone.localtime(truncated).date()
+    return truncated.date()
+
+
 # --- What a panel returns ------------------------------------------------------------------
 @dataclass(frozen=True)
 class Trend:
