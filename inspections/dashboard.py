@@ -188,8 +188,13 @@ def _open_now(filters: DashboardFilters) -> dict[str, Any]:
     now = timezone.now()
     ends = filters.week_ends()
     still_open = Q(status__in=OPEN_STATUSES)
+    # A hazard that ended before the range, or in it without being late or escalated in
+    # it, counts in none of the figures below: leave it out before they are evaluated.
+    ended_in_range_late_or_escalated = Q(closed_at__gte=filters.start) & (
+        Q(closed_at__gt=F("due_at")) | Q(escalated_at__gte=filters.start)
+    )
     relevant = Hazard.objects.filter(
-        filters.community_q(), still_open | Q(closed_at__gte=filters.start)
+        filters.community_q(), still_open | ended_in_range_late_or_escalated
     )
     overdue_at = {
         f"o{i}": Count(

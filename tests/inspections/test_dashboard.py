@@ -264,3 +264,36 @@ def test_the_dashboard_costs_the_same_queries_for_a_bigger_city(city, hazards, r
         assert client.get("/admin/dashboard/").status_code == 200
 
     assert_query_budget(read, grow=grow, queries=DASHBOARD_QUERIES[connection.vendor])
+
+
+def test_overdue_at_each_weeks_end_counts_late_closures_only_while_they_were_late(
+    city, report
+) -> None:
+    """Closed late: overdue from its deadline to its closing; closed on time: never."""
+    now = timezone.now()
+    day = timedelta(days=1)
+    shapes = {
+        "late": dict(status="closed", created_at=now - 30 * day, due_at=now - 29 * day,
+                     closed_at=now - 2 * day),
+        "on_time": dict(status="closed", created_at=now - 30 * day, due_at=now - 5 * day,
+                        closed_at=now - 10 * day),
+        "escalated_then_closed": dict(status="closed", created_at=now - 12 * day,
+                                      due_at=now - 11 * day, closed_at=now - 11 * day,
+                                      escalated_at=now - 11 * day, escalation_level=1),
+    }  # fmt: skip
+    for fields in shapes.values():
+        hazard = report(user=UserFactory())
+        Hazard.objects.filter(pk=hazard.pk).update(**fields)
+    filters = filters_for(city.staff)
+    shown = figures(closed_loop_blocks(filters))
+    late, escalated = shapes["late"], shapes["escalated_then_closed"]
+    starts = [filters.start, *filters.week_ends()[:-1]]
+
+    assert shown["Overdue now"].trend.values == [
+        int(late["due_at"] < end < late["closed_at"]) for end in filters.week_ends()
+    ]
+    assert shown["Escalated and open"].trend.values == [
+        int(start <= escalated["escalated_at"] < end)
+        for start, end in zip(starts, filters.week_ends(), strict=True)
+    ]
+    assert sum(shown["Overdue now"].trend.values) >= 3  # the late one spans several weeks
