@@ -46,7 +46,9 @@ class HoursBetween(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         start, end = (compiler.compile(e) for e in self.get_source_expressions())
-        sql = f"(EXTRACT(EPOCH FROM ({end[0]} - {start[0]})) / 3600.0)"
+        # date_part is double precision; EXTRACT is numeric since PostgreSQL 14, and a
+        # median over a city's hazards spent a fifth of its time in numeric arithmetic.
+        sql = f"(DATE_PART('epoch', {end[0]} - {start[0]}) / 3600.0)"
         return sql, [*end[1], *start[1]]
 
 
