@@ -86,7 +86,8 @@ def grouped_with_total(
     and sorted once, where a grouped query and a plain aggregate would scan them twice (a
     median cannot be summed from the groups'). Elsewhere (SQLite) the two are run apart.
     The groups come back unordered, as plain values (``group`` as the database returns
-    it: a naive local datetime for a truncated date).
+    it: a naive local datetime for a truncated date). ``by`` must never be NULL: the
+    grand total is the row whose ``group`` is.
     """
     grouped = rows.annotate(**{group: by}).values(group).annotate(**aggregates).order_by()
     connection = connections[rows.db]
