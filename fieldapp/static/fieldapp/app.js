@@ -13,6 +13,7 @@ import { balance } from "./points.js";
 import { forgetLastEvent, startLive, stopLive } from "./live.js";
 import "./kinds.js";
 import "./volunteers.js";
+import "./dispatch.js";
 import { photoPicker } from "./photos.js";
 
 const OPEN = ["reported", "assigned", "rectifying", "awaiting_verification"];
