@@ -128,6 +128,11 @@ def test_on_duty_offer_accept_and_the_way_there_step_by_step(
     shoot(page, "dispatch-way-there")
     assert_accessible(page)
 
+    # Home again (or the app reopened): the dispatch I am on leads back to the way there.
+    page.locator(".bar h1 a").click()
+    page.locator("#home-dispatch").filter(has_text="您正在前往 梅园新村社区 第3网格").click()
+    page.locator("#disp-facts").filter(has_text="梅园新村3栋2单元门口").wait_for()
+
     for step, words in [("en_route", "已出发"), ("arrived", "已到达"), ("done", "完成于")]:
         page.locator(f"[data-progress='{step}']").click()
         page.locator(f"[data-step='{step}'] .step-done").filter(has_text=words).wait_for()
@@ -139,6 +144,7 @@ def test_on_duty_offer_accept_and_the_way_there_step_by_step(
     shown = page.locator("[data-step='arrived'] .step-done").inner_text()
     assert mine.arrived_at.astimezone(_shanghai()).strftime("%H:%M:%S") in shown
     assert page.locator("#disp-steps button").count() == 0
+    assert "感谢您的帮助" in page.locator("#disp-state").inner_text()
     shoot(page, "dispatch-done")
 
 

@@ -284,7 +284,8 @@ async function showWayThere(id) {
   const mine = TAKEN.includes(offer.status) || offer.status === "done";
   const acceptWaiting = waiting.some((item) => item.kind === "dispatch.accept" && !item.error);
   $("disp-drill").hidden = !offer.is_drill;
-  $("disp-state").textContent = !live ? strings.dispClosed
+  $("disp-state").textContent = offer.status === "done" ? strings.dispThanks
+    : !live ? strings.dispClosed
     : acceptWaiting ? strings.dispAcceptWaiting
     : !mine && !PENDING.includes(offer.status) ? strings.dispNotYours : "";
   const facts = [];
@@ -385,6 +386,7 @@ async function showGridDispatches() {
     el("strong", { text: (dispatch.is_drill ? strings.dispDrill + " · " : "") + dispatch.area }),
     el("span", { cls: "badge", text: strings["dispStatus_" + dispatch.status] }),
     el("span", { cls: "meta", text: t("dispAcceptedCount", { accepted: dispatch.accepted, needed: dispatch.people_needed }) }),
+    dispatch.description ? el("span", { cls: "meta", text: dispatch.description }) : null,
     el("span", { cls: "meta", text: dispatch.address + " · " + t("dispOpenedAt", { time: formatDate(dispatch.opened_at) }) }))));
 }
 
