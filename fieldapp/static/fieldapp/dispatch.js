@@ -53,17 +53,20 @@ function distanceWords(metres) {
 }
 
 let skillNames = null;
+async function loadSkillNames() {
+  if (skillNames) return skillNames;
+  try {
+    const page = await cachedGet("volunteers/skills/");
+    skillNames = new Map(page.results.map((skill) => [skill.code, skill.name]));
+  } catch (error) {
+    return new Map();  // no signal and never seen: the code is better than nothing
+  }
+  return skillNames;
+}
+
 async function skillName(code) {
   if (!code) return strings.dispNoSkill;
-  if (!skillNames) {
-    try {
-      const page = await cachedGet("volunteers/skills/");
-      skillNames = new Map(page.results.map((skill) => [skill.code, skill.name]));
-    } catch (error) {
-      return code;  // no signal and never seen: the code is better than nothing
-    }
-  }
-  return skillNames.get(code) || code;
+  return (await loadSkillNames()).get(code) || code;
 }
 
 function clock(iso) {
@@ -264,6 +267,7 @@ async function okTapped() {
 
 /** Offers still open (on start and every reconnect: an offer missed while away is still shown). */
 async function lookForOffers() {
+  loadSkillNames();  // kept, so that an offer shows its skill at once, even with no signal
   let page;
   try { page = await api("dispatch-offers/?open=1"); } catch (error) { return; }
   for (const offer of page.results) {
@@ -438,6 +442,8 @@ function setup() {
     lookForOffers();
   });
   document.addEventListener("outbox-changed", reviewRefusals);
+  // Signed out (session expired): the offer belonged to that user, so it goes too.
+  document.addEventListener("session-expired", () => { waitingOffers.clear(); if (shown) closeOverlay(shown.offer); });
   // Sent later (back online): an acceptance that went through opens the way there.
   document.addEventListener("outbox-sent", (event) => {
     const { item, answer } = event.detail;
