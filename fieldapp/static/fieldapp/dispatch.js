@@ -1,7 +1,7 @@
 // One-click dispatch on the volunteer's phone: an offer that cannot be missed (full screen,
 // a beep, vibration), Accept / Decline in one tap, then the way there and the steps on the
 // way (on the way, arrived, at the task, done), each with the time the server recorded.
-// The on-duty switch sits on the home screen; a grid worker sees their grid's dispatches.
+// The home screen's part (on-duty switch, my grid's dispatches) is dispatch_home.js.
 //
 // Every answer goes through the outbox. Nothing says "accepted" until the server answered:
 // an acceptance made with no signal is shown as waiting, with the plain warning that by the
@@ -12,14 +12,13 @@ import { $, api, cachedGet, el, formatDate, isChinese, postJson, strings, t } fr
 import { refusalText, say } from "./messages.js";
 import { enqueue, flushOutbox, outboxAll, outboxDelete, registerKind, waitingFor } from "./outbox.js";
 import { back, currentRoute, go, render, route } from "./router.js";
-import { position, write } from "./volunteers.js";
 
 Object.assign(strings, JSON.parse($("i18n-dispatch").textContent));
 
 const PENDING = ["offered", "seen"];
 const STEPS = ["en_route", "arrived", "on_task", "done"];
 const TAKEN = ["accepted", ...STEPS];
-const LIVE_DISPATCH = ["open", "filled", "unfilled"];
+export const LIVE_DISPATCH = ["open", "filled", "unfilled"];
 const BEEP_EVERY_MS = 4000;
 const BEEP_FOR_MS = 90000;
 
@@ -265,16 +264,18 @@ async function okTapped() {
   if (shown) closeOverlay(shown.offer);
 }
 
-/** Offers still open (on start and every reconnect: an offer missed while away is still shown). */
-async function lookForOffers() {
+/**
+ * Offers still open (on start, on the home screen and every reconnect: an offer missed while
+ * away is still shown). Resolves with the offer I am on, if any, or undefined with no signal.
+ */
+export async function lookForOffers() {
   loadSkillNames();  // kept, so that an offer shows its skill at once, even with no signal
   let page;
-  try { page = await api("dispatch-offers/?open=1"); } catch (error) { return; }
+  try { page = await api("dispatch-offers/?open=1"); } catch (error) { return undefined; }
   for (const offer of page.results) {
     if (PENDING.includes(offer.status)) await offerArrived({ ...offer, offer: offer.id });
   }
-  const onIt = page.results.find((offer) => TAKEN.includes(offer.status));
-  showOnDispatch(onIt || null);
+  return page.results.find((offer) => TAKEN.includes(offer.status)) || null;
 }
 
 // ---- the way there ----
@@ -349,56 +350,6 @@ async function progress(step) {
   await showWayThere(offer.id);
 }
 
-// ---- the home screen: on-duty switch, the dispatch I am on, my grid's dispatches ----
-
-async function showDuty() {
-  let profile;
-  try { profile = await cachedGet("volunteers/me/"); } catch (error) { $("home-duty").hidden = true; return; }
-  $("home-duty").hidden = false;
-  const queued = (await outboxAll()).filter((item) => item.kind === "volunteer.duty" && !item.error).pop();
-  const on = queued ? queued.payload.on_duty : profile.on_duty;
-  $("home-duty-switch").checked = on;
-  $("home-duty-switch").disabled = profile.status === "paused";
-  $("home-duty-note").textContent = profile.status === "paused" ? strings.volDutyPaused
-    : queued ? strings.dispDutyQueued : on ? strings.volDutyOn : strings.volDutyOff;
-}
-
-async function dutyChanged(event) {
-  const on = event.target.checked;
-  const payload = { on_duty: on };
-  const here = on ? await position() : null;
-  if (here) Object.assign(payload, here);
-  await write("volunteer.duty", { payload }, on ? strings.volDutyOn : strings.volDutyOff);
-  await showDuty();
-}
-
-function showOnDispatch(offer) {
-  const banner = $("home-dispatch");
-  banner.hidden = !offer;
-  if (!offer) return;
-  banner.href = "/dispatch/offers/" + offer.id;
-  banner.textContent = t("dispOnDispatch", { area: offer.area });
-}
-
-async function showGridDispatches() {
-  if ($("home-worker").hidden) return;
-  let page;
-  try { page = await cachedGet("dispatches/"); } catch (error) { return; }
-  const live = page.results.filter((dispatch) => LIVE_DISPATCH.includes(dispatch.status));
-  $("grid-dispatch-block").hidden = !live.length;
-  $("grid-dispatches").replaceChildren(...live.map((dispatch) => el("li", { cls: "card dispatch-" + dispatch.status, attrs: { "data-dispatch": dispatch.id } },
-    el("strong", { text: (dispatch.is_drill ? strings.dispDrill + " · " : "") + dispatch.area }),
-    el("span", { cls: "badge", text: strings["dispStatus_" + dispatch.status] }),
-    el("span", { cls: "meta", text: t("dispAcceptedCount", { accepted: dispatch.accepted, needed: dispatch.people_needed }) }),
-    dispatch.description ? el("span", { cls: "meta", text: dispatch.description }) : null,
-    el("span", { cls: "meta", text: dispatch.address + " · " + t("dispOpenedAt", { time: formatDate(dispatch.opened_at) }) }))));
-}
-
-function onHome() {
-  const screen = currentRoute();
-  return Boolean(screen && screen.section === "home");
-}
-
 // ---- wiring ----
 
 function redrawWayThere(offerId) {
@@ -424,23 +375,15 @@ function onEvent(event) {
     redrawWayThere();
   } else if (type === "dispatch.opened") say(strings.dispGridOpened);
   else if (type === "dispatch.unfilled") say(strings.dispGridUnfilled, "error");
-  if (onHome() && type !== "dispatch.offered") showGridDispatches();
 }
 
 function setup() {
   $("offer-accept").addEventListener("click", acceptShown);
   $("offer-decline").addEventListener("click", declineShown);
   $("offer-ok").addEventListener("click", okTapped);
-  $("home-duty-switch").addEventListener("change", dutyChanged);
   $("dispatch-offer").querySelector("button.back").addEventListener("click", back);
   document.addEventListener("safegrid-event", onEvent);
   document.addEventListener("safegrid-live", lookForOffers);
-  document.addEventListener("screen-shown", (event) => {
-    if (event.detail.section !== "home") return;
-    showDuty();
-    showGridDispatches();
-    lookForOffers();
-  });
   document.addEventListener("outbox-changed", reviewRefusals);
   // Signed out (session expired): the offer belonged to that user, so it goes too.
   document.addEventListener("session-expired", () => { waitingOffers.clear(); if (shown) closeOverlay(shown.offer); });
@@ -449,7 +392,6 @@ function setup() {
     const { item, answer } = event.detail;
     if (item.kind === "dispatch.accept" && answer && TAKEN.includes(answer.status)) accepted(item.payload.offer);
     else if (item.kind === "dispatch.progress") redrawWayThere(item.payload.offer);
-    else if (item.kind === "volunteer.duty" && onHome()) showDuty();
   });
 }
 
