@@ -143,9 +143,11 @@ def test_on_duty_offer_accept_and_the_way_there_step_by_step(
         assert "服务器已记录" in page.locator("#status").inner_text()
     mine.refresh_from_db()
     assert mine.status == OfferStatus.DONE
-    assert mine.accepted_at <= mine.en_route_at <= mine.arrived_at <= mine.done_at
+    times = [mine.accepted_at, mine.en_route_at, mine.arrived_at, mine.done_at]
+    assert None not in times and times == sorted(times)  # type: ignore[type-var]
     assert mine.on_task_at is None  # skipped: forward steps may be left out
     shown = page.locator("[data-step='arrived'] .step-done").inner_text()
+    assert mine.arrived_at is not None
     assert timezone.localtime(mine.arrived_at).strftime("%H:%M:%S") in shown
     assert page.locator("#disp-steps button").count() == 0
     assert "感谢您的帮助" in page.locator("#disp-state").inner_text()
