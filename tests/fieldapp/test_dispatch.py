@@ -199,12 +199,22 @@ def test_a_late_accept_gets_the_servers_already_filled_answer(
     late = on_duty_volunteer(city, "late", 250)
     page = new_page(viewport=PHONES["small"])
     sign_in(page, asgi_server, "late")
+    page.get_by_label("大字").check()  # the small phone with large text: still one screen
     page.wait_for_function("document.documentElement.dataset.live === 'connected'")
     dispatch = open_dispatch(city)
     overlay(page)
+    page.locator("#offer-facts").filter(has_text="250").wait_for()
+    assert page.locator("#offer-accept").is_visible()
+    assert (
+        page.evaluate("document.getElementById('offer-decline').getBoundingClientRect().bottom")
+        <= 640
+    )
+    shoot(page, "dispatch-offer-large-text")
     page.context.set_offline(True)
     page.locator("#offer-accept").click()
     page.locator("#offer-note").filter(has_text="尚未发送").wait_for()
+    assert page.locator("#offer-ok").is_visible()
+    shoot(page, "dispatch-accept-queued-large-text")
 
     in_thread(offer_accept, user=first, offer_id=dispatch.offers.get(volunteer=first).pk)
     page.context.set_offline(False)

@@ -96,9 +96,11 @@ async function showOverlay(offer) {
   $("offer-drill").hidden = !offer.is_drill;
   $("offer-urgency").textContent = strings["dispUrgency_" + offer.urgency] || "";
   $("offer-urgency").dataset.urgency = offer.urgency;
+  // Each label with its value in one group (a <div> in the <dl>), so that they share a line.
+  const group = (term, text) => el("div", {}, ...fact(term, text));
   $("offer-facts").replaceChildren(
-    ...fact(strings.dispDistance, distanceWords(offer.distance_m)), ...fact(strings.dispArea, offer.area),
-    ...fact(strings.dispSkill, await skillName(offer.skill)), ...fact(strings.dispPeople, String(offer.people_needed)));
+    group(strings.dispDistance, distanceWords(offer.distance_m)), group(strings.dispArea, offer.area),
+    group(strings.dispSkill, await skillName(offer.skill)), group(strings.dispPeople, String(offer.people_needed)));
   box.dataset.offer = String(offer.offer);
   answering(true);
   note("");
@@ -115,6 +117,7 @@ function behindOverlay(covered) {
 }
 
 function answering(open) {
+  $("offer-overlay").classList.toggle("answered", !open);
   $("offer-answers").hidden = !open;
   $("offer-ok").hidden = open;
   $("offer-accept").disabled = false;
@@ -246,7 +249,7 @@ function showRefusedAccept(item) {
   const message = refusalText({ status: item.error.status, body: { message: item.error.body.message } });
   if (!shown || shown.offer !== item.payload.offer) {
     shown = { offer: item.payload.offer, area: item.payload.area };
-    $("offer-facts").replaceChildren(...fact(strings.dispArea, item.payload.area));
+    $("offer-facts").replaceChildren(el("div", {}, ...fact(strings.dispArea, item.payload.area)));
     $("offer-overlay").hidden = false;
     behindOverlay(true);
   }
