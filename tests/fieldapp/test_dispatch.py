@@ -117,7 +117,7 @@ def test_on_duty_offer_accept_and_the_way_there_step_by_step(
 
     page.locator("#dispatch-offer").wait_for(state="visible")
     page.locator("#disp-facts").filter(has_text="梅园新村3栋2单元门口").wait_for()
-    assert "服务器已确认" in page.locator("#status").inner_text()
+    page.locator("#status").filter(has_text="服务器已确认").wait_for()
     assert box.is_hidden()
     geo = page.locator("#disp-map-app").get_attribute("href")
     assert geo.startswith(f"geo:{HERE[0]},{HERE[1]}?q=")
@@ -140,7 +140,7 @@ def test_on_duty_offer_accept_and_the_way_there_step_by_step(
     for step, words in [("en_route", "已出发"), ("arrived", "已到达"), ("done", "完成于")]:
         page.locator(f"[data-progress='{step}']").click()
         page.locator(f"[data-step='{step}'] .step-done").filter(has_text=words).wait_for()
-        assert "服务器已记录" in page.locator("#status").inner_text()
+        page.locator("#status").filter(has_text="服务器已记录：" + words).wait_for()
     mine.refresh_from_db()
     assert mine.status == OfferStatus.DONE
     times = [mine.accepted_at, mine.en_route_at, mine.arrived_at, mine.done_at]

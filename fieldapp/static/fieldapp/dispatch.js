@@ -215,7 +215,8 @@ async function acceptShown() {
 
 function accepted(offerId) {
   closeOverlay(offerId);
-  go("/dispatch/offers/" + offerId).then(() => say(strings.dispAccepted));
+  say(strings.dispAccepted);
+  go("/dispatch/offers/" + offerId);
 }
 
 async function declineShown() {
@@ -365,7 +366,10 @@ function onEvent(event) {
   if (!type || !type.startsWith("dispatch.") || !data) return;
   if (type === "dispatch.offered") offerArrived(data);
   else if (type === "dispatch.stood_down") {
-    const standing = [...waitingOffers.values()].filter((offer) => offer.dispatch === data.dispatch);
+    // An offer whose acceptance is already on its way (queued, or refused and on screen)
+    // stays: the server's answer to it ("already filled") is what the person reads next.
+    const answered = (offer) => shown && shown.offer === offer.offer && $("offer-answers").hidden;
+    const standing = [...waitingOffers.values()].filter((offer) => offer.dispatch === data.dispatch && !answered(offer));
     for (const offer of standing) closeOverlay(offer.offer);
     if (standing.length || (shownOffer && shownOffer.dispatch === data.dispatch)) say(strings.dispStoodDown);
     redrawWayThere();
