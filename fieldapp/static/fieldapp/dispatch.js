@@ -11,7 +11,7 @@
 import { $, api, cachedGet, el, formatDate, isChinese, postJson, strings, t } from "./api.js";
 import { refusalText, say } from "./messages.js";
 import { enqueue, flushOutbox, outboxAll, outboxDelete, registerKind, waitingFor } from "./outbox.js";
-import { back, currentRoute, go, render, route } from "./router.js";
+import { back, currentRoute, go, route } from "./router.js";
 
 Object.assign(strings, JSON.parse($("i18n-dispatch").textContent));
 
@@ -356,9 +356,10 @@ async function progress(step) {
 
 // ---- wiring ----
 
+/** The way there again as the server has it now, in place (no jump to the top of the screen). */
 function redrawWayThere(offerId) {
   const screen = currentRoute();
-  if (screen && screen.section === "dispatch-offer" && shownOffer && (offerId === undefined || shownOffer.id === offerId)) render();
+  if (screen && screen.section === "dispatch-offer" && shownOffer && (offerId === undefined || shownOffer.id === offerId)) showWayThere(shownOffer.id).catch(() => {});
 }
 
 function onEvent(event) {
