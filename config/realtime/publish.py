@@ -129,12 +129,20 @@ def deliver_many(*, batch: list[tuple[Event, list[str]]]) -> int:
 
 
 def event_envelope(event: Event) -> dict[str, Any]:
-    """The JSON object a client receives for an event."""
+    """The JSON object a client receives for an event.
+
+    A private type's time is its day only (local midnight): when a whistleblower wrote is
+    not for anyone to read to the second.
+    """
+    occurred_at = timezone.localtime(event.created_at)
+    known = event_type(event.type)
+    if known is not None and known.private:
+        occurred_at = occurred_at.replace(hour=0, minute=0, second=0, microsecond=0)
     return {
         "id": event.pk,
         "type": event.type,
         "version": event.version,
-        "occurred_at": event.created_at.isoformat(),
+        "occurred_at": occurred_at.isoformat(),
         "data": event.data,
     }
 
