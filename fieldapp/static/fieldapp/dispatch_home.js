@@ -8,9 +8,10 @@ import { currentRoute } from "./router.js";
 import { position, write } from "./volunteers.js";
 import { LIVE_DISPATCH, lookForOffers } from "./dispatch.js";
 
+/** The on-duty switch as the server (or the outbox) has it; resolves with the profile, or null. */
 async function showDuty() {
   let profile;
-  try { profile = await cachedGet("volunteers/me/"); } catch (error) { $("home-duty").hidden = true; return; }
+  try { profile = await cachedGet("volunteers/me/"); } catch (error) { $("home-duty").hidden = true; return null; }
   $("home-duty").hidden = false;
   const queued = (await outboxAll()).filter((item) => item.kind === "volunteer.duty" && !item.error).pop();
   const on = queued ? queued.payload.on_duty : profile.on_duty;
@@ -18,6 +19,7 @@ async function showDuty() {
   $("home-duty-switch").disabled = profile.status === "paused";
   $("home-duty-note").textContent = profile.status === "paused" ? strings.volDutyPaused
     : queued ? strings.dispDutyQueued : on ? strings.volDutyOn : strings.volDutyOff;
+  return profile;
 }
 
 async function dutyChanged(event) {
@@ -60,9 +62,9 @@ function setup() {
   $("home-duty-switch").addEventListener("change", dutyChanged);
   document.addEventListener("screen-shown", (event) => {
     if (event.detail.section !== "home") return;
-    showDuty();
     showGridDispatches();
-    lookForOffers().then((onIt) => { if (onIt !== undefined) showOnDispatch(onIt); });
+    // Only volunteers are offered dispatches: nobody else asks for offers on every home visit.
+    showDuty().then((profile) => (profile ? lookForOffers() : null)).then((onIt) => { if (onIt !== undefined) showOnDispatch(onIt); });
   });
   document.addEventListener("safegrid-event", (event) => {
     const type = (event.detail && event.detail.type) || "";
