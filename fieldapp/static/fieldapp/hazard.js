@@ -104,6 +104,8 @@ async function renderActions(hazard) {
   const key = [hazard.id, hazard.version, waiting.map((item) => item.uuid).join()].join(":");
   if (box.dataset.key === key) return;
   box.dataset.key = key;
+  // A comment being written survives the redraw that a step just sent causes.
+  const draft = $("comment-note") ? $("comment-note").value : "";
   box.replaceChildren();
   for (const item of waiting) box.append(el("p", { cls: "waiting", text: t("waitingItem", { what: waitingLabel(item) }) }));
   const queuedSteps = waiting.filter((item) => item.kind === "hazard.step").map((item) => item.payload.action);
@@ -119,6 +121,7 @@ async function renderActions(hazard) {
     box.append(meTooButton(hazard));
   }
   box.append(commentForm(hazard));
+  if (draft) $("comment-note").value = draft;
 }
 
 function waitingLabel(item) {
