@@ -107,3 +107,24 @@ def test_the_list_costs_the_same_queries_for_one_tip_and_for_twenty(
         queries=None,
     )
     assert len(client.get("/api/v1/tip-handling/tips/").json()["results"]) == 20
+
+
+def test_the_list_filters_by_status_and_refuses_an_unknown_one(
+    tip_city: TipCity, submit: Any, client_for: Any
+) -> None:
+    from inspections.tips.services import tip_acknowledge
+
+    client = client_for(tip_city.handler)
+    fresh, read = submit().tip, submit().tip
+    tip_acknowledge(by=tip_city.handler, tip_id=read.pk, version=read.version)
+
+    def numbers(query: str) -> list[str]:
+        response = client.get(f"/api/v1/tip-handling/tips/?{query}")
+        assert response.status_code == 200
+        return [row["number"] for row in response.json()["results"]]
+
+    assert numbers("status=new") == [fresh.number]
+    assert numbers("status=acknowledged&status=new") == [read.number, fresh.number]
+    wrong = client.get("/api/v1/tip-handling/tips/?status=sometimes")
+    assert wrong.status_code == 400
+    assert "status" in str(wrong.json())

@@ -11,17 +11,18 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.pagination import CursorPagination
+from config.api.lists import ScopedListApi
 from grids.models import User
 from grids.selectors import user_is_tip_handler
 from inspections.tips import services
-from inspections.tips.models import Tip, TipStatus
+from inspections.tips.filters import TipFilter
+from inspections.tips.models import Tip
 from inspections.tips.selectors import tip_attachment_get, tip_list
 from inspections.tips.services.handling import STEPS
 
@@ -42,12 +43,6 @@ class HandlerApi(APIView):
     def handler(self, request: Request) -> User:
         """The signed-in tip handler (IsTipHandler let nobody else this far)."""
         return cast(User, request.user)
-
-
-class TipPagination(CursorPagination):
-    """Newest first (ids grow with the day received)."""
-
-    ordering = "-id"
 
 
 class TipSummarySerializer(serializers.Serializer):
@@ -112,21 +107,22 @@ class TipDetailSerializer(TipSummarySerializer):
         return bool(tip.contact_name or tip.contact_phone)
 
 
-class TipListApi(HandlerApi):
-    """The tips of the handler's districts (all of them for city-wide handlers)."""
+class TipListApi(ScopedListApi):
+    """The tips of the handler's districts (all of them for city-wide handlers), newest
+    first; ``status`` repeated for several."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("status", str, many=True, enum=TipStatus.values)],
-        responses=TipSummarySerializer(many=True),
-        tags=["tip handling"],
-    )
-    def get(self, request: Request) -> Response:
-        statuses = [s for s in request.query_params.getlist("status") if s in TipStatus.values]
-        paginator = TipPagination()
-        page = paginator.paginate_queryset(
-            tip_list(user=self.handler(request), status=statuses), request, self
-        )
-        return paginator.get_paginated_response(TipSummarySerializer(page, many=True).data)
+    permission_classes = HandlerApi.permission_classes
+    extra_error_codes = HandlerApi.extra_error_codes
+    model = Tip
+    serializer_class = TipSummarySerializer
+    filterset_class = TipFilter
+
+    def rows(self, user: Any) -> Any:
+        return tip_list(user=user)
+
+    @extend_schema(tags=["tip handling"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class TipDetailApi(HandlerApi):
