@@ -124,7 +124,9 @@ class AssignForm(OptionalNoteForm):
 
 
 class CloseForm(OptionalNoteForm):
-    photo = forms.ImageField(
+    # A plain file field: the photo intake (config.photos) judges the bytes, as for the
+    # API, whatever the file is called.
+    photo = forms.FileField(
         label=_("Verification photo"),
         required=False,
         help_text=_("A hazard closes only with a photo taken after the fix; add one here."),

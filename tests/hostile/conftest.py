@@ -1,19 +1,19 @@
-"""One small city where every upload path can be walked: a hazard to photograph, a
-worker's inspection with a checklist item, an Open311 key, a volunteer with a skill, a
-tip and its receipt, staff with a hazard waiting to be closed, and an administrator."""
+"""One small city where every upload path can be walked. Each path builds only what it
+uses (a hazard to photograph, a worker's inspection, an Open311 key, a volunteer, a tip
+and its receipt, a hazard waiting to be closed), so the matrix stays quick."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from pytest_django.fixtures import SettingsWrapper
 
-from grids.models import Enterprise, User
-from inspections.models import Hazard, Inspection
+from grids.models import Community, Enterprise, Grid, User
+from inspections.models import Category, Hazard, Inspection
 from inspections.open311.services import api_key_create
 from inspections.services import (
     hazard_assign,
@@ -41,76 +41,108 @@ from tests.volunteers.factories import ProfileFactory, SkillFactory
 from volunteers.models import Skill, VolunteerProfile
 
 
-@dataclass
 class Scene:
-    resident: User
-    worker: User
-    staff: User
-    admin: User
-    hazard: Hazard
-    fixed_hazard: Hazard
-    inspection: Inspection
-    category_code: str
-    open311_key: str
-    volunteer: VolunteerProfile
-    skill: Skill
-    receipt: str
+    """A community with one grid and building at ``HERE``; the rest made when first used."""
 
+    def __init__(self) -> None:
+        self.community: Community = CommunityFactory()
+        self.grid: Grid = GridFactory(community=self.community)
+        BuildingFactory(community=self.community, grid=self.grid, lat=HERE[0], lng=HERE[1])
+        self.category: Category = CategoryFactory(
+            code="fire-exit", name_zh="消防通道堵塞", name_en="Blocked exit"
+        )
 
-def _fixed(*, worker: User, staff: User, category_code: str) -> Hazard:
-    """A hazard whose fix was submitted: staff may verify and close it with a photo."""
-    hazard = hazard_report(
-        user=worker, category_code=category_code, description="楼道堆物", lat=HERE[0], lng=HERE[1]
-    ).hazard
-    hazard = hazard_assign(
-        user=staff, hazard_id=hazard.pk, version=hazard.version, assignee_id=worker.pk
-    )
-    hazard = hazard_start_rectification(user=worker, hazard_id=hazard.pk, version=hazard.version)
-    return hazard_submit_fix(user=worker, hazard_id=hazard.pk, version=hazard.version)
+    @cached_property
+    def resident(self) -> User:
+        return UserFactory()
+
+    @cached_property
+    def worker(self) -> User:
+        return make_worker(self.grid)
+
+    @cached_property
+    def staff(self) -> User:
+        return make_staff(self.community)
+
+    @cached_property
+    def admin(self) -> User:
+        return UserFactory(is_staff=True, is_superuser=True)
+
+    @cached_property
+    def site(self) -> Enterprise:
+        return Enterprise.objects.create(
+            community=self.community,
+            grid=self.grid,
+            name="老王饭店",
+            kind="restaurant",
+            lat=HERE[0],
+            lng=HERE[1],
+        )
+
+    def _report(self, user: User) -> Hazard:
+        return hazard_report(
+            user=user, category_code=self.category.code, description="堆物", lat=HERE[0], lng=HERE[1]
+        ).hazard
+
+    @cached_property
+    def hazard(self) -> Hazard:
+        return self._report(self.resident)
+
+    @cached_property
+    def fixed_hazard(self) -> Hazard:
+        """A hazard whose fix was submitted: staff may verify and close it with a photo."""
+        hazard = self._report(self.worker)
+        hazard = hazard_assign(
+            user=self.staff, hazard_id=hazard.pk, version=hazard.version, assignee_id=self.worker.pk
+        )
+        hazard = hazard_start_rectification(
+            user=self.worker, hazard_id=hazard.pk, version=hazard.version
+        )
+        return hazard_submit_fix(user=self.worker, hazard_id=hazard.pk, version=hazard.version)
+
+    @cached_property
+    def inspection(self) -> Inspection:
+        template = ChecklistTemplateFactory(site_kind="restaurant")
+        ChecklistItemFactory(template=template, code="extinguisher", category=self.category)
+        inspection, _created = inspection_record(
+            user=self.worker,
+            started_at=timezone.now() - dt.timedelta(minutes=20),
+            **dict.fromkeys(("start_lat", "finish_lat"), HERE[0]),
+            **dict.fromkeys(("start_lng", "finish_lng"), HERE[1]),
+            enterprise_id=self.site.pk,
+            results=[{"item": "extinguisher", "outcome": "pass"}],
+        )
+        return inspection
+
+    @cached_property
+    def open311_key(self) -> str:
+        return api_key_create(name="fixmystreet", rate_limit_per_minute=100_000)[1]
+
+    @cached_property
+    def volunteer(self) -> VolunteerProfile:
+        return ProfileFactory(community=self.community)
+
+    @cached_property
+    def skill(self) -> Skill:
+        return SkillFactory(needs_certificate=True)
+
+    @cached_property
+    def receipt(self) -> str:
+        return tip_submit(
+            category_code=self.category.code, description="仓库堆放易燃物", enterprise_id=self.site.pk
+        ).receipt
+
+    @property
+    def category_code(self) -> str:
+        return self.category.code
+
+    @property
+    def district_id(self) -> int:
+        return self.community.district_id
 
 
 @pytest.fixture
-def scene(db: None, settings: Any) -> Scene:
+def scene(db: None, settings: SettingsWrapper) -> Scene:
     settings.TIPS_LOOKUPS_PER_CLIENT = settings.TIPS_LOOKUPS_OVERALL = 100_000
     cache.clear()
-    community = CommunityFactory()
-    grid = GridFactory(community=community)
-    BuildingFactory(community=community, grid=grid, lat=HERE[0], lng=HERE[1])
-    worker, staff = make_worker(grid), make_staff(community)
-    category = CategoryFactory(code="fire-exit", name_zh="消防通道堵塞", name_en="Blocked exit")
-    site = Enterprise.objects.create(
-        community=community, grid=grid, name="老王饭店", kind="restaurant", lat=HERE[0], lng=HERE[1]
-    )
-    template = ChecklistTemplateFactory(site_kind="restaurant")
-    ChecklistItemFactory(template=template, code="extinguisher", category=category)
-    started = timezone.now() - dt.timedelta(minutes=20)
-    inspection, _ = inspection_record(
-        user=worker,
-        started_at=started,
-        **dict.fromkeys(("start_lat", "finish_lat"), HERE[0]),
-        **dict.fromkeys(("start_lng", "finish_lng"), HERE[1]),
-        enterprise_id=site.pk,
-        results=[{"item": "extinguisher", "outcome": "pass"}],
-    )
-    resident = UserFactory()
-    _api_key, raw_key = api_key_create(name="fixmystreet", rate_limit_per_minute=100_000)
-    volunteer = ProfileFactory(community=community)
-    receipt = tip_submit(
-        category_code=category.code, description="仓库堆放易燃物", enterprise_id=site.pk
-    ).receipt
-    return Scene(
-        resident=resident,
-        worker=worker,
-        staff=staff,
-        admin=UserFactory(is_staff=True, is_superuser=True),
-        hazard=hazard_report(
-            user=resident, category_code=category.code, description="堆物", lat=HERE[0], lng=HERE[1]
-        ).hazard,
-        fixed_hazard=_fixed(worker=worker, staff=staff, category_code=category.code),
-        inspection=inspection,
-        category_code=category.code,
-        open311_key=raw_key,
-        volunteer=volunteer,
-        skill=SkillFactory(needs_certificate=True),
-        receipt=receipt,
-    )
+    return Scene()

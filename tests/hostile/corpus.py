@@ -175,7 +175,8 @@ def _webp_dimension_bomb() -> bytes:
 def corpus() -> list[HostileFile]:
     """Every hostile file, freshly made."""
     jpeg = jpeg_bytes((120, 90))
-    long_chinese = "隐患照片" * 80 + ".jpg"
+    long_chinese = "楼道消防通道堵塞隐患照片" * 18 + ".jpg"  # 202 characters, 604 bytes
+    too_long = "隐患照片" * 90 + ".jpg"  # 1,084 bytes: past Django's 1 KB for a part's headers
     return [
         HostileFile("empty", "zero bytes", b"", "photo.jpg", "image/jpeg", "refused", "refused"),
         HostileFile(
@@ -438,6 +439,15 @@ def corpus() -> list[HostileFile]:
             "image/jpeg",
             "clean",
             "clean",
+        ),
+        HostileFile(
+            "name_too_long",
+            f"a real JPEG whose name is {len(too_long)} Chinese characters",
+            jpeg,
+            too_long,
+            "image/jpeg",
+            "refused",
+            "refused",
         ),
         HostileFile(
             "text_html",

@@ -32,6 +32,7 @@ from inspections.tips.models import Tip, TipAttachment, TipEvent, TipMessage
 from points.models import Reward
 from tests.hostile.conftest import Scene
 from tests.hostile.corpus import PAYLOAD_MARKERS, HostileFile, corpus
+from tests.inspections.factories import HERE
 from volunteers.models import Certificate
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,12 @@ class UploadPath:
     send: Callable[[Scene, HostileFile], Any]
     errors: str  # "rest" (the one error format), "open311" (GeoReport's), "admin" (the form)
     field: str  # the field a refusal names
+    needs: tuple[str, ...]  # what of the scene the path uses, made before rows are counted
     evidence: bool = False  # plain text is evidence too
+
+    def prepare(self, scene: Scene) -> None:
+        for name in self.needs:
+            getattr(scene, name)
 
 
 def hazard_photo(scene: Scene, hostile: HostileFile) -> Any:
@@ -111,8 +117,8 @@ def open311_media(scene: Scene, hostile: HostileFile) -> Any:
     fields = {
         "api_key": scene.open311_key,
         "service_code": scene.category_code,
-        "lat": "32.0603",
-        "long": "118.7969",
+        "lat": str(HERE[0]),
+        "long": str(HERE[1]),
         "description": "三楼楼道堆满电动车",
     }
     return post(Client(), "/open311/v2/requests.json", fields, "media", hostile)
@@ -130,7 +136,12 @@ def certificate_photo(scene: Scene, hostile: HostileFile) -> Any:
 
 
 def tip_evidence(scene: Scene, hostile: HostileFile) -> Any:
-    fields = {"category": scene.category_code, "description": "仓库堆放易燃物", "enterprise_name": "某化工厂"}
+    fields = {
+        "category": scene.category_code,
+        "description": "仓库堆放易燃物",
+        "enterprise_name": "某化工厂",
+        "district": str(scene.district_id),
+    }
     return post(Client(), "/api/v1/tips/", fields, "files", hostile)
 
 
@@ -158,14 +169,14 @@ def admin_reward_photo(scene: Scene, hostile: HostileFile) -> Any:
 
 
 PATHS = [
-    UploadPath("hazard_photo", hazard_photo, "rest", "file"),
-    UploadPath("patrol_item_photo", patrol_photo, "rest", "file"),
-    UploadPath("open311_media", open311_media, "open311", "media"),
-    UploadPath("volunteer_certificate", certificate_photo, "rest", "file"),
-    UploadPath("tip_evidence", tip_evidence, "rest", "files", evidence=True),
-    UploadPath("tip_reply_evidence", tip_reply_evidence, "rest", "files", evidence=True),
-    UploadPath("admin_close_photo", admin_close_photo, "admin", "photo"),
-    UploadPath("admin_reward_photo", admin_reward_photo, "admin", "photo"),
+    UploadPath("hazard_photo", hazard_photo, "rest", "file", ("hazard",)),
+    UploadPath("patrol_item_photo", patrol_photo, "rest", "file", ("inspection",)),
+    UploadPath("open311_media", open311_media, "open311", "media", ("open311_key",)),
+    UploadPath("volunteer_certificate", certificate_photo, "rest", "file", ("volunteer", "skill")),
+    UploadPath("tip_evidence", tip_evidence, "rest", "files", (), evidence=True),
+    UploadPath("tip_reply_evidence", tip_reply_evidence, "rest", "files", ("receipt",), True),
+    UploadPath("admin_close_photo", admin_close_photo, "admin", "photo", ("fixed_hazard",)),
+    UploadPath("admin_reward_photo", admin_reward_photo, "admin", "photo", ("admin",)),
 ]
 
 
@@ -193,14 +204,20 @@ def named_by_rows() -> set[str]:
 
 def assert_refused(path: UploadPath, response: Any) -> None:
     assert 400 <= response.status_code < 500 or path.errors == "admin", response.content[:300]
-    if path.errors == "rest":
+    if path.errors == "rest" and response.json()["code"] == "upload_unreadable":
+        assert set(response.json()) == {"code", "message"}  # the body as a whole was refused
+    elif path.errors == "rest":
         body = response.json()
         assert set(body) == {"code", "message", "fields"}, body
         assert list(body["fields"]) == [path.field], body
         assert all(message.strip() for message in body["fields"][path.field])
     elif path.errors == "open311":
         [error] = response.json()
-        assert error["code"] == 400 and error["description"].startswith(f"{path.field}:"), error
+        unreadable = "upload could not be read" in error["description"]
+        assert error["code"] == 400, error
+        assert error["description"].startswith(f"{path.field}:") or unreadable, error
+    elif response.status_code == 400:  # Django's own refusal of an unreadable form
+        assert path.errors == "admin"
     else:  # the admin shows the form again, with the error under the field
         assert response.status_code == 200, response.status_code
         page = response.content.decode()
@@ -211,10 +228,10 @@ def assert_stored_clean(stored: dict[str, Path]) -> None:
     for name, path in stored.items():
         assert ".." not in name and "\x00" not in name and len(name) < 120, name
         data = path.read_bytes()
-        assert not any(marker in data for marker in PAYLOAD_MARKERS), (name, data[:80])
-        if name.endswith(".txt"):
+        if name.endswith(".txt"):  # plain text, served as text/plain with nosniff
             data.decode("utf-8")
             continue
+        assert not any(marker in data for marker in PAYLOAD_MARKERS), (name, data[:80])
         with Image.open(io.BytesIO(data)) as image:
             assert image.format == "JPEG", name
             image.load()
@@ -234,6 +251,7 @@ CASES = [
 def test_a_hostile_file_is_refused_or_stored_clean(scene: Scene, path: UploadPath, key: str) -> None:
     hostile = files()[key]
     verdict = hostile.evidence if path.evidence else hostile.photo
+    path.prepare(scene)
     before, files_before = counts(), set(stored_files())
 
     response = path.send(scene, hostile)
