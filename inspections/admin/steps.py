@@ -22,6 +22,7 @@ from grids.display import person_label
 from grids.models import GridAssignment, Role, User
 from inspections import services
 from inspections.models import Hazard, PhotoStage
+from inspections.services.photos import photos_atomic
 from inspections.services.transitions import hazard_steps_open
 
 NOTE_MAX = 2000
@@ -155,12 +156,17 @@ def _version(form: StepForm) -> dict[str, Any]:
 
 
 def _close(form: StepForm) -> Any:
+    """The photo and the close together: a refused close (a stale page) keeps no photo."""
     photo = form.cleaned_data.get("photo")
-    if photo is not None:
-        services.photo_add(
-            user=form.user, hazard_id=form.hazard.pk, stage=PhotoStage.VERIFICATION, upload=photo
-        )
-    return services.hazard_close(**_version(form), note=form.cleaned_data["note"])
+    with photos_atomic():
+        if photo is not None:
+            services.photo_add(
+                user=form.user,
+                hazard_id=form.hazard.pk,
+                stage=PhotoStage.VERIFICATION,
+                upload=photo,
+            )
+        return services.hazard_close(**_version(form), note=form.cleaned_data["note"])
 
 
 @dataclass(frozen=True)

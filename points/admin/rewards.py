@@ -48,7 +48,7 @@ class RewardForm(forms.ModelForm):
     # The photo intake judges the bytes and stores a fresh JPEG (these photos are public):
     # no staff phone's GPS, nothing hidden after the image, whatever the file is called.
     photo = forms.FileField(
-        label=_("photo"), required=False, help_text=_("JPEG, PNG or WebP; at most 10 MB.")
+        label=_("photo"), required=False, help_text=_("JPEG, PNG or WebP; at most 10 MB, 40 MP.")
     )
 
     class Meta:

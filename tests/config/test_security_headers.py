@@ -18,8 +18,7 @@ def test_the_field_app_enforces_a_content_security_policy_that_allows_only_itsel
     response = Client().get("/")
 
     policy = dict(
-        part.strip().split(" ", 1)
-        for part in response["Content-Security-Policy"].split(";")
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
     )
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"

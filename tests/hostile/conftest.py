@@ -81,7 +81,11 @@ class Scene:
 
     def _report(self, user: User) -> Hazard:
         return hazard_report(
-            user=user, category_code=self.category.code, description="堆物", lat=HERE[0], lng=HERE[1]
+            user=user,
+            category_code=self.category.code,
+            description="堆物",
+            lat=HERE[0],
+            lng=HERE[1],
         ).hazard
 
     @cached_property
@@ -129,7 +133,9 @@ class Scene:
     @cached_property
     def receipt(self) -> str:
         return tip_submit(
-            category_code=self.category.code, description="仓库堆放易燃物", enterprise_id=self.site.pk
+            category_code=self.category.code,
+            description="仓库堆放易燃物",
+            enterprise_id=self.site.pk,
         ).receipt
 
     @property

@@ -175,7 +175,7 @@ def _webp_dimension_bomb() -> bytes:
 def corpus() -> list[HostileFile]:
     """Every hostile file, freshly made."""
     jpeg = jpeg_bytes((120, 90))
-    long_chinese = "楼道消防通道堵塞隐患照片" * 18 + ".jpg"  # 202 characters, 604 bytes
+    long_chinese = "楼道消防通道堵塞隐患照片" * 18 + ".jpg"  # 220 characters, 652 bytes
     too_long = "隐患照片" * 90 + ".jpg"  # 1,084 bytes: past Django's 1 KB for a part's headers
     return [
         HostileFile("empty", "zero bytes", b"", "photo.jpg", "image/jpeg", "refused", "refused"),

@@ -70,7 +70,9 @@ def multipart(fields: dict[str, str], field: str, hostile: HostileFile) -> tuple
         + hostile.data
         + b"\r\n"
     )
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    return b"".join(
+        parts
+    ) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def post(client: Client, url: str, fields: dict[str, str], field: str, hostile: HostileFile) -> Any:
@@ -248,7 +250,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("path", "key"), CASES)
-def test_a_hostile_file_is_refused_or_stored_clean(scene: Scene, path: UploadPath, key: str) -> None:
+def test_a_hostile_file_is_refused_or_stored_clean(
+    scene: Scene, path: UploadPath, key: str
+) -> None:
     hostile = files()[key]
     verdict = hostile.evidence if path.evidence else hostile.photo
     path.prepare(scene)
@@ -267,3 +271,21 @@ def test_a_hostile_file_is_refused_or_stored_clean(scene: Scene, path: UploadPat
         assert counts() != before
         assert_stored_clean({name: stored[name] for name in set(stored) - files_before})
     assert set(stored) <= named_by_rows(), "a file in MEDIA_ROOT that no row names"
+
+
+def test_a_close_refused_as_stale_keeps_neither_its_photo_nor_the_file(scene: Scene) -> None:
+    # Given staff on a hazard's page while someone else changes the hazard
+    hazard = scene.fixed_hazard
+    path = next(path for path in PATHS if path.key == "admin_close_photo")
+    Hazard.objects.filter(pk=hazard.pk).update(version=hazard.version + 1)
+    before = counts()
+
+    # When they close it with a good photo from the page they still see
+    response = path.send(scene, files()["exif_rotated_gps"])
+
+    # Then the close is refused with the API's words, and the photo went with it
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("changed" in message.lower() for message in messages), messages
+    assert counts() == before
+    assert stored_files() == {}
