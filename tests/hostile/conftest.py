@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from pytest_django.fixtures import SettingsWrapper
 
-from grids.models import Community, Enterprise, Grid, User
-from inspections.models import Category, Hazard, Inspection
+from grids.models import Enterprise, User
+from inspections.models import Hazard, Inspection
 from inspections.open311.services import api_key_create
 from inspections.services import (
     hazard_assign,
@@ -45,10 +45,10 @@ class Scene:
     """A community with one grid and building at ``HERE``; the rest made when first used."""
 
     def __init__(self) -> None:
-        self.community: Community = CommunityFactory()
-        self.grid: Grid = GridFactory(community=self.community)
+        self.community = CommunityFactory()
+        self.grid = GridFactory(community=self.community)
         BuildingFactory(community=self.community, grid=self.grid, lat=HERE[0], lng=HERE[1])
-        self.category: Category = CategoryFactory(
+        self.category = CategoryFactory(
             code="fire-exit", name_zh="消防通道堵塞", name_en="Blocked exit"
         )
 
