@@ -12,11 +12,12 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.lists import ScopedListApi
 from dispatch.models import (
     MAX_PEOPLE,
     PROGRESS_STEPS,
@@ -140,7 +141,7 @@ class MyOfferSerializer(serializers.Serializer):
 
 
 # --- Staff --------------------------------------------------------------------------------------
-class DispatchListApi(generics.ListCreateAPIView):
+class DispatchListApi(ScopedListApi):
     """Dispatches of my communities, newest first; POST opens one in one action."""
 
     # 404: the hazard named in the request does not exist or is not the caller's to see.
@@ -170,10 +171,10 @@ class DispatchListApi(generics.ListCreateAPIView):
             return attrs
 
     serializer_class = DispatchSerializer
-    queryset = Dispatch.objects.none()  # for the schema; rows come from the selector
+    model = Dispatch
 
-    def get_queryset(self) -> Any:
-        return dispatch_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return dispatch_list(user=user)
 
     @extend_schema(tags=TAGS)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -263,15 +264,15 @@ class DispatchCloseApi(APIView):
 
 
 # --- Volunteers ---------------------------------------------------------------------------------
-class OfferListApi(generics.ListAPIView):
+class OfferListApi(ScopedListApi):
     """My dispatch offers, newest first; ``open=1``: those I can still answer or am on."""
 
     serializer_class = MyOfferSerializer
-    queryset = Offer.objects.none()
+    model = Offer
 
-    def get_queryset(self) -> Any:
+    def rows(self, user: Any) -> Any:
         open_only = self.request.query_params.get("open") in {"1", "true"}
-        return offer_list(user=self.request.user, open_only=open_only)
+        return offer_list(user=user, open_only=open_only)
 
     @extend_schema(
         tags=TAGS,

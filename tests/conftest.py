@@ -12,6 +12,7 @@ from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
 
 from grids.models import User
+from tests.city import City, build_city
 
 # Processes the tests start (management commands, a second server, a process that dies on
 # purpose) run on the test settings too, however pytest itself was started.
@@ -51,3 +52,9 @@ def client_for(db: None) -> Callable[[User], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def city(db: None) -> City:
+    """The one small city (tests/city.py); an app's conftest may extend it."""
+    return build_city()

@@ -6,8 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from dispatch.models import Dispatch, Offer
@@ -15,6 +13,7 @@ from dispatch.services import dispatch_open
 from grids.models import User
 from tests.dispatch.conftest import INCIDENT, Scene
 from tests.factories import UserFactory
+from tests.queries import assert_query_budget
 
 pytestmark = pytest.mark.django_db
 Client = Callable[[User], APIClient]
@@ -170,28 +169,28 @@ def test_another_communitys_staff_do_not_see_it(scene: Scene, client_for: Client
     assert stranger.get("/api/v1/dispatches/").json()["results"] == []
 
 
-def _queries(client: APIClient, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_list_queries_do_not_grow_with_rows(scene: Scene, client_for: Client) -> None:
     volunteer = scene.make_volunteer(100)
     staff, mine = client_for(scene.staff), client_for(volunteer)
     first = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
-    one = (_queries(staff, "/api/v1/dispatches/"), _queries(mine, "/api/v1/dispatch-offers/"))
-    one_board = _queries(staff, f"/api/v1/dispatches/{first.pk}/")
-    for _ in range(4):
-        Dispatch.objects.filter(pk=first.pk).update(status="closed", outcome="resolved")
-        first = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
-    for distance in (150, 200, 250):
-        scene.make_volunteer(distance)
-    busy = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1], people_needed=2)
-    assert busy.offers.count() == 3
+    board = f"/api/v1/dispatches/{first.pk}/"
 
-    many = (_queries(staff, "/api/v1/dispatches/"), _queries(mine, "/api/v1/dispatch-offers/"))
+    def read() -> None:
+        for client, url in ((staff, "/api/v1/dispatches/"), (mine, "/api/v1/dispatch-offers/"),
+                            (staff, board)):  # fmt: skip
+            assert client.get(url).status_code == 200
 
-    assert many == one
-    assert _queries(staff, f"/api/v1/dispatches/{busy.pk}/") == one_board
+    def grow() -> None:
+        nonlocal board
+        latest = first
+        for _ in range(4):
+            Dispatch.objects.filter(pk=latest.pk).update(status="closed", outcome="resolved")
+            latest = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
+        for distance in (150, 200, 250):
+            scene.make_volunteer(distance)
+        busy = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1], people_needed=2)
+        assert busy.offers.count() == 3
+        board = f"/api/v1/dispatches/{busy.pk}/"
+
+    assert_query_budget(read, grow=grow, queries=None)
     assert len(mine.get("/api/v1/dispatch-offers/").json()["results"]) == 5

@@ -13,18 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from grids.models import Building, Community, Enterprise, Grid, User
-from inspections.models import Category, ChecklistTemplate
+from grids.models import Enterprise
+from inspections.models import ChecklistTemplate
 from points.models import Reward
-from tests.factories import (
-    TEST_PASSWORD,
-    BuildingFactory,
-    CommunityFactory,
-    GridFactory,
-    UserFactory,
-    make_staff,
-    make_worker,
-)
+from tests.city import City as RootCity
+from tests.city import build_city as build_root_city
+from tests.factories import TEST_PASSWORD
 from tests.inspections.factories import (
     HERE,
     CategoryFactory,
@@ -62,27 +56,17 @@ ATTRIBUTES = [
 
 
 @dataclass
-class City:
-    community: Community
-    grid: Grid
-    building: Building
-    worker: User
-    staff: User
-    resident: User
-    category: Category
+class City(RootCity):
+    """The root small city (tests/city.py) with a restaurant to patrol and a reward."""
+
     site: Enterprise
     checklist: ChecklistTemplate
     reward: Reward
 
 
 def build_city() -> City:
-    """One community with one grid, a building at HERE and a restaurant to patrol, a
-    reward offered there, and a resident of the building holding 300 points."""
-    community = CommunityFactory(name="梅园新村社区")
-    grid = GridFactory(community=community, name="第3网格")
-    building = BuildingFactory(
-        community=community, grid=grid, lat=HERE[0], lng=HERE[1], address="梅园新村3栋"
-    )
+    """The root small city named as a phone shows it, a building at HERE and a restaurant to
+    patrol, a reward offered there, and a resident of the building holding 300 points."""
     category = CategoryFactory(
         code="fire-exit",
         name_zh="消防通道堵塞",
@@ -90,6 +74,15 @@ def build_city() -> City:
         attributes=ATTRIBUTES,
         guidance_zh="不要自己搬动大件物品，先确认其他出口可以通行。",
         guidance_en="Do not move heavy items yourself; check another exit is open.",
+    )
+    root = build_root_city(
+        community_name="梅园新村社区",
+        grid_name="第3网格",
+        address="梅园新村3栋",
+        category=category,
+        worker={"username": "worker", "display_name": "王芳"},
+        staff={"username": "staff", "display_name": "赵主任"},
+        resident={"username": "resident", "display_name": "李大爷", "home_building": True},
     )
     checklist = ChecklistTemplateFactory(site_kind="restaurant", name="餐饮场所检查表")
     ChecklistItemFactory(template=checklist, code="exit", text="消防通道畅通", category=category)
@@ -100,19 +93,12 @@ def build_city() -> City:
         category=CategoryFactory(code="extinguisher", name_zh="灭火器缺失或过期"),
         position=1,
     )
-    resident = UserFactory(username="resident", display_name="李大爷", home_building=building)
-    give_points(resident, 300, reason="完成培训")
+    give_points(root.resident, 300, reason="完成培训")
     return City(
-        community=community,
-        grid=grid,
-        building=building,
-        worker=make_worker(grid, username="worker", display_name="王芳"),
-        staff=make_staff(community, username="staff", display_name="赵主任"),
-        resident=resident,
-        category=category,
+        **vars(root),
         site=Enterprise.objects.create(
-            community=community,
-            grid=grid,
+            community=root.community,
+            grid=root.grid,
             name="老王饭店",
             kind="restaurant",
             address="北京东路11号",
@@ -125,7 +111,7 @@ def build_city() -> City:
             name_zh="公共停车场2小时停车券",
             name_en="2 hours of public parking",
             cost=100,
-            communities=[community],
+            communities=[root.community],
         ),
     )
 

@@ -11,7 +11,7 @@ from pytest_django.fixtures import SettingsWrapper
 
 from config.realtime.models import Event
 from inspections.models import Hazard
-from tests.inspections.conftest import City
+from tests.city import City
 from tests.inspections.factories import HERE
 
 pytestmark = pytest.mark.django_db

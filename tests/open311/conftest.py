@@ -10,12 +10,12 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from grids.models import Building, Community, User
 from inspections.models import Category, Hazard
 from inspections.open311.models import ApiKey
 from inspections.open311.services import api_key_create
 from inspections.services import hazard_report
-from tests.factories import BuildingFactory, CommunityFactory, GridFactory, UserFactory
+from tests.city import City as RootCity
+from tests.city import build_city
 from tests.inspections.factories import HERE
 from tests.open311.factories import FORM, blocked_exit_category, form, pothole_category
 
@@ -23,12 +23,10 @@ ADDRESS = "幸福路1号"
 
 
 @dataclass
-class City:
-    community: Community
-    building: Building
-    resident: User
+class City(RootCity):
+    """The root small city with Open311's two services: its category is the pothole."""
+
     blocked_exit: Category
-    pothole: Category
 
 
 @pytest.fixture(autouse=True)
@@ -41,18 +39,8 @@ def _empty_cache() -> Iterator[None]:
 
 @pytest.fixture
 def city(db: None) -> City:
-    community = CommunityFactory(name="幸福社区")
-    grid = GridFactory(community=community)
-    building = BuildingFactory(
-        community=community, grid=grid, lat=HERE[0], lng=HERE[1], address=ADDRESS
-    )
-    return City(
-        community=community,
-        building=building,
-        resident=UserFactory(),
-        blocked_exit=blocked_exit_category(),
-        pothole=pothole_category(),
-    )
+    root = build_city(community_name="幸福社区", address=ADDRESS, category=pothole_category())
+    return City(**vars(root), blocked_exit=blocked_exit_category())
 
 
 @pytest.fixture
@@ -61,7 +49,7 @@ def report(city: City) -> Callable[..., Hazard]:
 
     def make(**fields: Any) -> Hazard:
         values: dict[str, Any] = {
-            "category_code": city.pothole.code,
+            "category_code": city.category.code,
             "description": "路面有坑",
             "lat": HERE[0],
             "lng": HERE[1],

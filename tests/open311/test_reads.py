@@ -204,15 +204,13 @@ def test_coordinates_are_published_rounded_to_about_100_metres(
 
 def test_status_notes_never_carry_a_staff_note(city: City, client: Client, report: Report) -> None:
     from inspections.services import hazard_assign
-    from tests.factories import make_worker
 
     hazard = report()
-    worker = make_worker(city.building.grid)
     hazard_assign(
-        user=make_staff(city.community),
+        user=city.staff,
         hazard_id=hazard.pk,
         version=hazard.version,
-        assignee_id=worker.pk,
+        assignee_id=city.worker.pk,
         note="内部：业主是区领导亲戚，先别处理",
     )
 

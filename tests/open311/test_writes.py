@@ -278,10 +278,10 @@ def test_a_multivaluelist_takes_repeated_values(city: City, key: Key, post: Post
 
 
 def test_a_category_without_attributes_needs_none(city: City, key: Key, post: Post) -> None:
-    response = post(api_key=key.raw, service_code=city.pothole.code, lat=HERE[0], long=HERE[1])
+    response = post(api_key=key.raw, service_code=city.category.code, lat=HERE[0], long=HERE[1])
 
     assert response.status_code == 201
-    assert Hazard.objects.get().description == city.pothole.name_zh
+    assert Hazard.objects.get().description == city.category.name_zh
 
 
 def test_a_media_upload_becomes_the_hazards_report_photo(

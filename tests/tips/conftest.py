@@ -17,14 +17,9 @@ from grids.models import Community, District, Enterprise, Role, RoleGrant, User
 from inspections.models import Category
 from inspections.tips.services import tip_submit
 from inspections.tips.services.submission import SubmitResult
+from tests.city import ELSEWHERE, build_city
 from tests.factories import (
-    BuildingFactory,
-    CommunityFactory,
-    DistrictFactory,
-    GridFactory,
     UserFactory,
-    make_staff,
-    make_worker,
 )
 from tests.inspections.factories import HERE, CategoryFactory, _dms
 
@@ -65,37 +60,34 @@ def _fresh_throttles() -> None:
 
 @pytest.fixture
 def tip_city(db: None) -> TipCity:
-    district = DistrictFactory()
-    community = CommunityFactory(district=district)
-    grid = GridFactory(community=community)
-    BuildingFactory(community=community, grid=grid, lat=HERE[0], lng=HERE[1])
+    """The root small city (tests/city.py), its two communities in two districts, each
+    with an enterprise, and the programme's people."""
+    city = build_city(
+        category=CategoryFactory(code="chemicals", name_zh="危化品违规存放", name_en="Chemicals")
+    )
     enterprise = Enterprise.objects.create(
-        community=community, grid=grid, name="宏达化工有限公司", kind="factory",
+        community=city.community, grid=city.grid, name="宏达化工有限公司", kind="factory",
         address="建邺路 1 号", lat=HERE[0], lng=HERE[1],
     )  # fmt: skip
-    other_district = DistrictFactory()
-    other_community = CommunityFactory(district=other_district)
-    other_grid = GridFactory(community=other_community)
-    BuildingFactory(community=other_community, grid=other_grid, lat=HERE[0] + 0.1, lng=HERE[1])
     other_enterprise = Enterprise.objects.create(
-        community=other_community, grid=other_grid, name="远东仓储", kind="warehouse",
-        lat=HERE[0] + 0.1, lng=HERE[1],
+        community=city.other_community, grid=city.other_grid, name="远东仓储", kind="warehouse",
+        lat=ELSEWHERE[0], lng=ELSEWHERE[1],
     )  # fmt: skip
     manager = UserFactory()
-    RoleGrant.objects.create(user=manager, role=Role.DISTRICT_MANAGER, district=district)
+    RoleGrant.objects.create(user=manager, role=Role.DISTRICT_MANAGER, district=city.district)
     return TipCity(
-        district=district,
-        community=community,
+        district=city.district,
+        community=city.community,
         enterprise=enterprise,
-        other_district=other_district,
+        other_district=city.other_community.district,
         other_enterprise=other_enterprise,
-        category=CategoryFactory(code="chemicals", name_zh="危化品违规存放", name_en="Chemicals"),
-        handler=_handler(district=district),
-        second_handler=_handler(community=community),
+        category=city.category,
+        handler=_handler(district=city.district),
+        second_handler=_handler(community=city.community),
         city_handler=_handler(),
-        other_handler=_handler(district=other_district),
-        staff=make_staff(community),
-        worker=make_worker(grid),
+        other_handler=_handler(district=city.other_community.district),
+        staff=city.staff,
+        worker=city.worker,
         manager=manager,
         admin=UserFactory(is_superuser=True, is_staff=True),
     )

@@ -7,11 +7,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.lists import ScopedListApi
 from config.api.pagination import CursorPagination
 from grids.models import Community, Enterprise
 from volunteers import selectors, services
@@ -46,11 +47,11 @@ class ApprovalPagination(CursorPagination):
         return ("checked_out_at", "id")
 
 
-class StaffActivityListApi(generics.ListAPIView):
+class StaffActivityListApi(ScopedListApi):
     """Activities of the communities I run (GET); plan one (POST)."""
 
     serializer_class = StaffActivitySerializer
-    queryset = Activity.objects.none()
+    model = Activity
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=ActivityKind.choices)
@@ -66,8 +67,8 @@ class StaffActivityListApi(generics.ListAPIView):
             queryset=Skill.objects.all(), many=True, required=False, default=list
         )
 
-    def get_queryset(self) -> Any:
-        return selectors.staff_activity_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return selectors.staff_activity_list(user=user)
 
     @extend_schema(tags=[TAG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -115,20 +116,18 @@ class ActivityCodeApi(APIView):
         return Response(ActivityCodeSerializer(activity).data)
 
 
-class ApprovalListApi(generics.ListAPIView):
+class ApprovalListApi(ScopedListApi):
     """Hours waiting for approval in my communities, the longest waiting first."""
 
     serializer_class = ApprovalSerializer
-    queryset = Signup.objects.none()
+    model = Signup
     filter_backends = [DjangoFilterBackend]
     filterset_class = ApprovalFilter
+    filters_in_selector = True  # the selector applies the FilterSet itself
     pagination_class = ApprovalPagination
 
-    def get_queryset(self) -> Any:
-        return selectors.approval_queue(user=self.request.user, filters=self.request.query_params)
-
-    def filter_queryset(self, queryset: Any) -> Any:
-        return queryset  # the selector already applied the FilterSet
+    def rows(self, user: Any) -> Any:
+        return selectors.approval_queue(user=user, filters=self.request.query_params)
 
     @extend_schema(tags=[TAG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -158,14 +157,14 @@ class RejectApi(APIView):
         return Response(_approval_body(signup, request))
 
 
-class PendingCertificateListApi(generics.ListAPIView):
+class PendingCertificateListApi(ScopedListApi):
     """Certificates of my communities' volunteers waiting for confirmation."""
 
     serializer_class = CertificateSerializer
-    queryset = Certificate.objects.none()
+    model = Certificate
 
-    def get_queryset(self) -> Any:
-        return selectors.certificates_pending(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return selectors.certificates_pending(user=user)
 
     @extend_schema(tags=[TAG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -206,11 +205,11 @@ class TeamSerializer(serializers.Serializer):
         return team.enterprise_id is not None and bool(team.members.all())
 
 
-class TeamListApi(generics.ListAPIView):
+class TeamListApi(ScopedListApi):
     """Joint teams of my communities (GET); form one (POST)."""
 
     serializer_class = TeamSerializer
-    queryset = Team.objects.none()
+    model = Team
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=80)
@@ -225,8 +224,8 @@ class TeamListApi(generics.ListAPIView):
             queryset=VolunteerProfile.objects.all(), many=True
         )
 
-    def get_queryset(self) -> Any:
-        return selectors.team_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return selectors.team_list(user=user)
 
     @extend_schema(tags=[TAG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -271,11 +270,11 @@ class CourseSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
-class CourseListApi(generics.ListAPIView):
+class CourseListApi(ScopedListApi):
     """Courses of my community or of the communities I run (GET); staff add one (POST)."""
 
     serializer_class = CourseSerializer
-    queryset = Course.objects.none()
+    model = Course
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
@@ -289,8 +288,8 @@ class CourseListApi(generics.ListAPIView):
         )
         description = serializers.CharField(required=False, default="", allow_blank=True)
 
-    def get_queryset(self) -> Any:
-        return selectors.course_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return selectors.course_list(user=user)
 
     @extend_schema(tags=["training"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -315,11 +314,11 @@ class SessionSerializer(serializers.Serializer):
     enrolled = serializers.IntegerField()
 
 
-class SessionListApi(generics.ListAPIView):
+class SessionListApi(ScopedListApi):
     """Sessions of the courses I can see (GET); staff schedule one (POST)."""
 
     serializer_class = SessionSerializer
-    queryset = TrainingSession.objects.none()
+    model = TrainingSession
 
     class InputSerializer(serializers.Serializer):
         course = serializers.PrimaryKeyRelatedField(queryset=Course.objects.all())
@@ -328,8 +327,8 @@ class SessionListApi(generics.ListAPIView):
         place = serializers.CharField(max_length=200)
         capacity = serializers.IntegerField(min_value=1, max_value=10_000)
 
-    def get_queryset(self) -> Any:
-        return selectors.session_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return selectors.session_list(user=user)
 
     @extend_schema(tags=["training"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.lists import ScopedListApi
 from config.api.pagination import CursorPagination
 from grids.models import Community
 from volunteers import selectors, services
@@ -159,14 +160,14 @@ class DutyApi(APIView):
         return Response(ProfileSerializer(profile).data)
 
 
-class SkillListApi(generics.ListAPIView):
+class SkillListApi(ScopedListApi):
     """The skill hierarchy (a child, like CPR, also satisfies its parent, first aid)."""
 
     serializer_class = SkillSerializer
-    queryset = Skill.objects.none()
+    model = Skill
     pagination_class = SkillPagination
 
-    def get_queryset(self) -> Any:
+    def rows(self, user: Any) -> Any:
         return Skill.objects.all()
 
     @extend_schema(tags=[TAG])
@@ -174,11 +175,11 @@ class SkillListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class CertificateListApi(generics.ListAPIView):
+class CertificateListApi(ScopedListApi):
     """My certificates (GET); add one with its photo (POST, multipart); staff confirm it."""
 
     serializer_class = CertificateSerializer
-    queryset = Certificate.objects.none()
+    model = Certificate
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
@@ -190,8 +191,8 @@ class CertificateListApi(generics.ListAPIView):
             help_text=_("A photo of the certificate: JPEG, PNG or WebP; at most 10 MB.")
         )
 
-    def get_queryset(self) -> Any:
-        return selectors.certificate_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return selectors.certificate_list(user=user)
 
     @extend_schema(tags=[TAG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -234,20 +235,18 @@ class CertificatePhotoApi(APIView):
         return response
 
 
-class ActivityListApi(generics.ListAPIView):
+class ActivityListApi(ScopedListApi):
     """Activities I can still join, soonest first; near me with lat, lng and radius."""
 
     serializer_class = ActivitySerializer
-    queryset = Activity.objects.none()
+    model = Activity
     filter_backends = [DjangoFilterBackend]
     filterset_class = ActivityFilter
+    filters_in_selector = True  # the selector applies the FilterSet itself
     pagination_class = ActivityPagination
 
-    def get_queryset(self) -> Any:
-        return selectors.activity_list(user=self.request.user, filters=self.request.query_params)
-
-    def filter_queryset(self, queryset: Any) -> Any:
-        return queryset  # the selector already applied the FilterSet
+    def rows(self, user: Any) -> Any:
+        return selectors.activity_list(user=user, filters=self.request.query_params)
 
     @extend_schema(tags=[TAG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -343,14 +342,14 @@ class CheckOutApi(APIView):
         return Response(_signup_body(signup))
 
 
-class MySignupListApi(generics.ListAPIView):
+class MySignupListApi(ScopedListApi):
     """My sign-ups, newest first, with check-in, check-out and hours."""
 
     serializer_class = SignupSerializer
-    queryset = Signup.objects.none()
+    model = Signup
 
-    def get_queryset(self) -> Any:
-        return selectors.signup_list(user=self.request.user)
+    def rows(self, user: Any) -> Any:
+        return selectors.signup_list(user=user)
 
     @extend_schema(tags=[TAG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
