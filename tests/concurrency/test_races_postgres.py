@@ -28,15 +28,13 @@ from inspections.models import EventKind, Hazard, HazardEvent
 from inspections.services import hazard_report
 from points.models import Account, LedgerEntry, Voucher
 from points.selectors import ledger_audit
+from tests.city import build_city
 from tests.factories import (
     BuildingFactory,
-    CommunityFactory,
-    GridFactory,
     UserFactory,
     make_staff,
-    make_worker,
 )
-from tests.inspections.factories import HERE, CategoryFactory
+from tests.inspections.factories import HERE
 from tests.points.factories import RewardFactory, give_points
 from tests.threads import run_parallel
 from tests.volunteers.factories import ActivityFactory, ProfileFactory
@@ -106,12 +104,9 @@ def report_payload(category: str, client_uuid: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_one_client_uuid_from_many_threads_files_one_hazard(round_: int) -> None:
-    community = CommunityFactory()
-    grid = GridFactory(community=community)
-    BuildingFactory(community=community, grid=grid, lat=HERE[0], lng=HERE[1])
-    category = CategoryFactory()
-    resident = UserFactory()
-    payload = report_payload(category.code, str(uuid.uuid4()))
+    city = build_city()
+    resident = city.resident
+    payload = report_payload(city.category.code, str(uuid.uuid4()))
 
     results = answers(
         run_parallel(
@@ -131,14 +126,12 @@ def test_one_client_uuid_from_many_threads_files_one_hazard(round_: int) -> None
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_racing_steps_on_one_hazard_exactly_one_wins(round_: int) -> None:
     # Given a reported hazard and its community's staff, all on the page at version 1
-    community = CommunityFactory()
-    grid = GridFactory(community=community)
-    BuildingFactory(community=community, grid=grid, lat=HERE[0], lng=HERE[1])
-    worker = make_worker(grid)
-    staff = [make_staff(community) for _ in range(4)]
+    city = build_city()
+    worker = city.worker
+    staff = [city.staff, *(make_staff(city.community) for _ in range(3))]
     hazard = hazard_report(
-        user=UserFactory(),
-        category_code=CategoryFactory().code,
+        user=city.resident,
+        category_code=city.category.code,
         description="消防栓被遮挡",
         lat=HERE[0],
         lng=HERE[1],

@@ -1,6 +1,6 @@
-"""One small city where every upload path can be walked. Each path builds only what it
-uses (a hazard to photograph, a worker's inspection, an Open311 key, a volunteer, a tip
-and its receipt, a hazard waiting to be closed), so the matrix stays quick."""
+"""The small city with what every upload path needs. Each path builds only what it uses
+(a hazard to photograph, a worker's inspection, an Open311 key, a volunteer, a tip and its
+receipt, a hazard waiting to be closed), so the matrix stays quick."""
 
 from __future__ import annotations
 
@@ -23,17 +23,10 @@ from inspections.services import (
     inspection_record,
 )
 from inspections.tips.services import tip_submit
-from tests.factories import (
-    BuildingFactory,
-    CommunityFactory,
-    GridFactory,
-    UserFactory,
-    make_staff,
-    make_worker,
-)
+from tests.city import City
+from tests.factories import UserFactory
 from tests.inspections.factories import (
     HERE,
-    CategoryFactory,
     ChecklistItemFactory,
     ChecklistTemplateFactory,
 )
@@ -42,27 +35,17 @@ from volunteers.models import Skill, VolunteerProfile
 
 
 class Scene:
-    """A community with one grid and building at ``HERE``; the rest made when first used."""
+    """The root small city (tests/city.py); what a path needs beyond it is made when first
+    used."""
 
-    def __init__(self) -> None:
-        self.community = CommunityFactory()
-        self.grid = GridFactory(community=self.community)
-        BuildingFactory(community=self.community, grid=self.grid, lat=HERE[0], lng=HERE[1])
-        self.category = CategoryFactory(
-            code="fire-exit", name_zh="消防通道堵塞", name_en="Blocked exit"
-        )
-
-    @cached_property
-    def resident(self) -> User:
-        return UserFactory()
-
-    @cached_property
-    def worker(self) -> User:
-        return make_worker(self.grid)
-
-    @cached_property
-    def staff(self) -> User:
-        return make_staff(self.community)
+    def __init__(self, city: City) -> None:
+        self.city = city
+        self.community = city.community
+        self.grid = city.grid
+        self.category = city.category
+        self.resident = city.resident
+        self.worker = city.worker
+        self.staff = city.staff
 
     @cached_property
     def admin(self) -> User:
@@ -148,7 +131,7 @@ class Scene:
 
 
 @pytest.fixture
-def scene(db: None, settings: SettingsWrapper) -> Scene:
+def scene(city: City, settings: SettingsWrapper) -> Scene:
     settings.TIPS_LOOKUPS_PER_CLIENT = settings.TIPS_LOOKUPS_OVERALL = 100_000
     cache.clear()
-    return Scene()
+    return Scene(city)
