@@ -79,3 +79,19 @@ def test_a_hostile_import_is_refused_or_previewed_and_writes_nothing(
     assert "errorlist" in page or "import-preview" in page or "errornote" in page, page[-2000:]
     assert "Traceback" not in page and ".py" not in page  # no server code or paths shown
     assert (Building.objects.count(), Enterprise.objects.count()) == before
+
+
+def test_a_file_without_the_naming_columns_says_which_are_missing(city: City) -> None:
+    client = Client()
+    client.force_login(city.staff)
+    buildings = (HEADER + "MY-01,1号楼,,32.06,118.79,10\n").encode("utf-8-sig")
+
+    response = client.post(
+        "/admin/grids/enterprise/import/",
+        {"import_file": SimpleUploadedFile("e.csv", buildings), "format": CSV, "resource": "0"},
+    )
+
+    assert "The file has no column 名称: use the column names listed above." in (
+        response.content.decode()
+    )
+    assert "import_id_fields" not in response.content.decode()
