@@ -4,11 +4,11 @@ Three layers, each at the root of where an address or a browser could be recorde
 
 - ``AnonymousPathsMiddleware`` (first in ``MIDDLEWARE``): before any view, logger or
   error report sees the request, it removes the client address, user agent, cookies,
-  referrer and forwarding headers from ``request.META``, and it drops every cookie from
-  the answer. What remains is a short per-client token (``request.client_token``), an
-  HMAC of the address under a salt that lives only in this process's memory and is
-  replaced every hour, so throttles can count a client without anyone being able to
-  say, later or from the cache, who it was.
+  referrer and forwarding headers from ``request.META``; it drops every cookie from the
+  answer and marks it ``no-store`` and ``no-referrer``. What remains is a short
+  per-client token (``request.client_token``), an HMAC of the address under a salt that
+  lives only in this process's memory and is replaced every hour, so throttles can count
+  a client without anyone being able to say, later or from the cache, who it was.
 - ``PrivateAccessLog``: Daphne's access log writes ``-`` instead of the client address
   for these paths (``python -m config.serve`` runs Daphne with it).
 - ``RedactClientAddressFilter``: Daphne's debug lines name connections by address;
@@ -90,6 +90,10 @@ class AnonymousPathsMiddleware:
         request.COOKIES = {}
         response = self.get_response(request)
         response.cookies.clear()
+        # Follow-up answers carry the handlers' messages: no cache may keep them, and no
+        # link followed from them may say where it came from.
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
         return response
 
 

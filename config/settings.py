@@ -210,6 +210,9 @@ REST_KNOX = {
 WS_TICKET_TTL_SECONDS = 60
 # Events older than this are pruned (realtime_prune); a client offline for longer resyncs.
 REALTIME_EVENT_RETENTION_DAYS = env_int("SAFEGRID_EVENT_RETENTION_DAYS", 14)
+# A successful delivery retries older undelivered events at most this often per process
+# (at once after a delivery of its own failed); `realtime_flush` from cron does the rest.
+REALTIME_FLUSH_EVERY_SECONDS = 1.0
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

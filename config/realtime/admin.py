@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+
+from config.realtime.catalogue import private_event_type_names
 from config.realtime.models import Event, EventAudience
 
 
@@ -19,6 +23,10 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["type", "version", "data", "created_at", "published_at"]
     inlines = [EventAudienceInline]
+
+    def get_queryset(self, request: Any) -> QuerySet[Event]:
+        # Private types reach their audience over the websocket, never this screen.
+        return super().get_queryset(request).exclude(type__in=private_event_type_names())
 
     def has_add_permission(self, request: object) -> bool:
         return False

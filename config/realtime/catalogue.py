@@ -23,6 +23,9 @@ class EventType:
     description: Text
     audiences: Text
     data: dict[str, Text] = field(default_factory=dict)
+    # That such an event happened, and when, is itself a secret of its audience: the event
+    # log's admin screen leaves it out (a whistleblower's tip, for one).
+    private: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -52,3 +55,7 @@ def event_type(name: str) -> EventType | None:
 
 def event_types() -> list[EventType]:
     return sorted(_catalogue.values(), key=lambda item: item.name)
+
+
+def private_event_type_names() -> list[str]:
+    return sorted(name for name, item in _catalogue.items() if item.private)

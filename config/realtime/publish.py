@@ -3,7 +3,8 @@
 ``publish`` writes the event to the log inside the caller's transaction and hands it to
 the channel layer only after that transaction commits, so nothing rolled back is ever
 announced. If the layer is down the event stays unpublished in the log: clients catch up
-from the log on reconnect, the next successful delivery retries older ones, and
+from the log on reconnect, a later successful delivery retries older ones (at once in
+the process whose delivery failed, otherwise at most once a second per process), and
 ``manage.py realtime_flush`` (cron) retries them too.
 
 Publishing an event::
@@ -23,12 +24,14 @@ typo fails the first test that runs its publisher instead of silently dropping e
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,6 +45,24 @@ GROUP_MESSAGE_TYPE = "event.message"
 FLUSH_BATCH = 200
 # Younger unpublished events may still be waiting for their own on_commit hand-off.
 FLUSH_GRACE = timedelta(seconds=5)
+# A successful delivery looks for older unpublished events at most once every
+# settings.REALTIME_FLUSH_EVERY_SECONDS per process (a query saved on nearly every write),
+# and at once after a delivery of its own failed.
+_next_flush_at = 0.0
+
+
+def _flush_due() -> bool:
+    global _next_flush_at
+    now = time.monotonic()
+    if now < _next_flush_at:
+        return False
+    _next_flush_at = now + settings.REALTIME_FLUSH_EVERY_SECONDS
+    return True
+
+
+def _flush_soon() -> None:
+    global _next_flush_at
+    _next_flush_at = 0.0
 
 
 def publish(*, type: EventType, data: dict[str, Any], audiences: Iterable[str]) -> Event:
@@ -100,18 +121,28 @@ def deliver_many(*, batch: list[tuple[Event, list[str]]]) -> int:
     the log for the flush). Returns how many were delivered."""
     delivered = async_to_sync(_send_batch)(batch)
     Event.objects.filter(pk__in=delivered).update(published_at=timezone.now())
-    if len(delivered) == len(batch):
+    if len(delivered) < len(batch):
+        _flush_soon()
+    elif _flush_due():
         flush_unpublished(limit=FLUSH_BATCH)
     return len(delivered)
 
 
 def event_envelope(event: Event) -> dict[str, Any]:
-    """The JSON object a client receives for an event."""
+    """The JSON object a client receives for an event.
+
+    A private type's time is its day only (local midnight): when a whistleblower wrote is
+    not for anyone to read to the second.
+    """
+    occurred_at = timezone.localtime(event.created_at)
+    known = event_type(event.type)
+    if known is not None and known.private:
+        occurred_at = occurred_at.replace(hour=0, minute=0, second=0, microsecond=0)
     return {
         "id": event.pk,
         "type": event.type,
         "version": event.version,
-        "occurred_at": event.created_at.isoformat(),
+        "occurred_at": occurred_at.isoformat(),
         "data": event.data,
     }
 
@@ -119,35 +150,40 @@ def event_envelope(event: Event) -> dict[str, Any]:
 def deliver(*, event: Event, groups: list[str]) -> bool:
     """Hand a logged event to the channel layer; False (and logged) when the layer fails."""
     if not _send(event, groups):
+        _flush_soon()
         return False
     Event.objects.filter(pk=event.pk).update(published_at=timezone.now())
-    flush_unpublished(limit=FLUSH_BATCH)
+    if _flush_due():
+        flush_unpublished(limit=FLUSH_BATCH)
     return True
 
 
 def _send(event: Event, groups: list[str]) -> bool:
-    layer = get_channel_layer()
-    # The audiences travel with the event so that each socket can check, per event,
-    # that it still belongs to one of them.
-    message = {"type": GROUP_MESSAGE_TYPE, "event": event_envelope(event), "groups": groups}
+    """One trip to the event loop for all of the event's groups (each ``async_to_sync``
+    is a hop between threads, and outside a server a new event loop)."""
     try:
-        for group in groups:
-            async_to_sync(layer.group_send)(group, message)
+        async_to_sync(_send_groups)(event, groups)
     except Exception:
         logger.exception("realtime: could not deliver event %s; it stays in the log", event.pk)
         return False
     return True
 
 
+async def _send_groups(event: Event, groups: list[str]) -> None:
+    layer = get_channel_layer()
+    # The audiences travel with the event so that each socket can check, per event,
+    # that it still belongs to one of them.
+    message = {"type": GROUP_MESSAGE_TYPE, "event": event_envelope(event), "groups": groups}
+    for group in groups:
+        await layer.group_send(group, message)
+
+
 async def _send_batch(batch: list[tuple[Event, list[str]]]) -> list[int]:
     """Every event's group sends in one trip to the event loop (not one per group)."""
-    layer = get_channel_layer()
     delivered: list[int] = []
     try:
         for event, groups in batch:
-            message = {"type": GROUP_MESSAGE_TYPE, "event": event_envelope(event), "groups": groups}
-            for group in groups:
-                await layer.group_send(group, message)
+            await _send_groups(event, groups)
             delivered.append(event.pk)
     except Exception:
         logger.exception("realtime: could not deliver a batch; the rest stays in the log")
@@ -162,10 +198,9 @@ def flush_unpublished(*, limit: int = FLUSH_BATCH) -> int:
         .prefetch_related("audiences")
         .order_by("id")[:limit]
     )
-    delivered = []
-    for event in pending:
-        if not _send(event, [audience.group for audience in event.audiences.all()]):
-            break
-        delivered.append(event.pk)
+    batch = [(event, [audience.group for audience in event.audiences.all()]) for event in pending]
+    if not batch:
+        return 0
+    delivered = async_to_sync(_send_batch)(batch)  # stops at the first failure, in order
     Event.objects.filter(pk__in=delivered).update(published_at=timezone.now())
     return len(delivered)

@@ -5,8 +5,11 @@ One concept per module:
 
 - ``algorithm``: ``partition_city`` / ``partition_community``, a partition from scratch
   (oversized units set apart, ``bisection``, then ``refinement``);
-- ``repair``: ``repair_city``, a re-partition that starts from the old grids and runs only
-  the refinement, for small changes;
+- ``repair``: ``repair_city``, a re-partition that starts from the old grids and runs the
+  refinement, for small changes (one grid split or shared out when the count changes by
+  one), and decides when only a partition from scratch will do;
+- ``rebalancing``: the wider local repair, the fewest residents moved to bring a
+  community's grids into range, as one small integer programme;
 - ``relabelling``: ``match_labels`` keeps grid ids across a new partition,
   ``residents_moved`` counts who changed grid;
 - ``quality``: ``TOLERANCE``, the grid count a community should have, ``grid_balance`` and

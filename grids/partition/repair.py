@@ -3,23 +3,29 @@
 A partition from scratch (``algorithm``) answers a change of 1% of a community's residents
 by moving a median of 5-10% of them to another grid, because the bisection draws new lines
 and ``match_labels`` can only keep the grids' ids, not their buildings. A repair keeps
-every building where it was, puts a new building in the grid of its nearest neighbour,
-and runs only the refinement, which moves boundary units of the grids that the change
-pushed out of range. It keeps the grid count while that count still gives grids within
-``TOLERANCE`` of the target, so one new building does not turn 10 grids into 11.
+every building where it was, puts a new building in the neighbouring grid with most room,
+and runs the refinement, which moves boundary units of the grids that the change pushed
+out of range. Where the refinement leaves a grid out of range (it takes one gaining move
+at a time, so it stops where only a chain of moves helps), ``rebalancing`` solves the
+community's moves as a whole for the fewest residents moved. The grid count is kept while
+it still fits the target (``GRID_COUNT_HYSTERESIS``); a community that needs one grid more
+or one fewer has one grid split in two or shared out among its neighbours, then rebalanced.
 
-A community is partitioned from scratch instead when the repair cannot stand in for it:
+Plans are compared by one measure (``rebalancing.plan_cost``): residents who change grid
+plus a penalty for each grid left out of range. A community is partitioned from scratch
+only when a repair cannot stand in for it:
 
 - ``first_partition``: no building has a grid yet;
-- ``grid_count``: the old number of grids no longer fits the target (the community grew or
-  shrank past ``GRID_COUNT_HYSTERESIS``, or the target changed);
+- ``grid_count``: the grid count is off by more than one (the target changed, or the
+  community grew or shrank a lot), or a partition from scratch costs less than the best
+  split or dissolve;
 - ``oversized_unit``: a building now too large to share a grid shares one;
-- ``out_of_tolerance``: the repair leaves more grids out of range than a partition from
-  scratch would, and one of them more than ``SLACK`` beyond the tolerance.
+- ``out_of_tolerance``: the repair leaves a grid out of range and a partition from scratch,
+  its grids matched to the old ones, costs less.
 
-A grid that only a large move could bring back (two towers of 260 and 305 residents when
-the ideal drops to 512) is left up to ``SLACK`` beyond the tolerance: the figures are in
-``bench/repartition.py``.
+A grid that no local plan brings back cheaply (two towers of 342 and 268 when the ideal is
+500) is left out of range rather than moving most of a community to other workers: the
+figures are in ``bench/repartition.py``.
 """
 
 from __future__ import annotations
@@ -35,19 +41,30 @@ from grids.partition.algorithm import partition_city, set_apart_oversized_units
 from grids.partition.arrays import BoolArray, FloatArray, IntArray, count_by, sum_by
 from grids.partition.geometry import community_metres
 from grids.partition.quality import TOLERANCE, classify, grid_counts
+from grids.partition.rebalancing import (
+    Rebalanced,
+    dissolve_grid,
+    plan_cost,
+    rebalance,
+    split_grid,
+)
 from grids.partition.refinement import refine
+from grids.partition.relabelling import match_labels
 from grids.partition.validation import label_vector, validated_city
 
-# A repair moves no more than this share of a grid's ideal size in one move or swap (so no
-# two towers swap); a grid that only such a move could bring into range is left up to
-# SLACK beyond the tolerance rather than moving a tower's residents to another worker.
+# The refinement in a repair moves no more than this share of a grid's ideal size in one
+# move or swap (so no two towers swap); ``rebalancing`` weighs larger moves by their cost.
 MOVE_CAP = 0.5
-SLACK = 0.10
 # The grid count is kept while each grid's ideal size stays within the tolerance of the
 # target, or while rounding population / target would give it give or take a tenth of a
 # grid: a community on the edge between 3 and 4 grids does not flip on every new building.
 GRID_COUNT_HYSTERESIS = 0.1
 NEW_UNIT_NEIGHBOURS = 8
+# When the count changes by one, so many of the largest grids are tried for a split (or of
+# the smallest for dissolving), each refined; the cheapest few are also rebalanced, and the
+# cheapest plan is kept.
+SPLIT_OR_DISSOLVE_TRIED = 6
+REBALANCED_RECOUNTS = 2
 
 
 class Method(StrEnum):
@@ -70,9 +87,10 @@ class FullReason(StrEnum):
 class CityRepair:
     """Labels of every unit and, per community (in sorted id order), what was done.
 
-    A repaired community's labels are its old labels (the same numbers, so the same grids);
-    a community partitioned from scratch has labels 0..k-1 still to be matched to its old
-    grids with ``match_labels``.
+    A repaired community's labels are its old labels (the same numbers, so the same grids;
+    a grid split off is numbered one above the community's highest old label, a grid shared
+    out no longer appears); a community partitioned from scratch has labels 0..k-1 still to
+    be matched to its old grids with ``match_labels``.
     """
 
     labels: IntArray
@@ -87,10 +105,13 @@ def repair_community(
     old_labels: ArrayLike,
     *,
     target: int = 500,
+    split_or_dissolve: bool = True,
 ) -> CityRepair:
     """``repair_city`` for one community."""
     single = np.zeros(np.size(lat), np.int64)
-    return repair_city(single, lat, lng, residents, old_labels, target=target)
+    return repair_city(
+        single, lat, lng, residents, old_labels, target=target, split_or_dissolve=split_or_dissolve
+    )
 
 
 def repair_city(
@@ -101,8 +122,12 @@ def repair_city(
     old_labels: ArrayLike,
     *,
     target: int = 500,
+    split_or_dissolve: bool = True,
 ) -> CityRepair:
     """Repair every community whose old grids allow it, partition the others from scratch.
+
+    With ``split_or_dissolve`` false (after a new target, when every community is planned
+    anew) a grid count that no longer fits is always a partition from scratch.
 
     ``old_labels`` holds each unit's grid before the change (any whole numbers within a
     community), -1 for a unit that had none (a new building).
@@ -112,21 +137,34 @@ def repair_city(
     full = partition_city(codes, lat_a, lng_a, weight, target=target)
     x, y = community_metres(codes, lat_a, lng_a)
     dense, old_label_of_grid, old_grids = _dense_old_labels(codes, old)
-    reasons = _reasons_before_repair(codes, weight, dense, old_grids, target)
+    fresh_grids = grid_counts(codes, weight, target=target)
+    reasons = _reasons_before_repair(codes, weight, dense, old_grids, fresh_grids, target)
     tried = reasons == ""
+    recount = tried & (fresh_grids != old_grids) & ~_count_fits(codes, weight, old_grids, target)
+    if not split_or_dissolve:
+        reasons[recount] = FullReason.GRID_COUNT.value
+        tried, recount = reasons == "", recount & False
     settled = dense >= 0
     _join_nearest_grid(codes, x, y, weight, dense, old_grids, tried)
-    repaired = _refined(codes, x, y, weight, dense, old_grids, tried, settled)
-    full_grids, kept_grids = grid_counts(codes, weight, target=target), np.maximum(old_grids, 1)
-    full_out = _out_of_range(codes, full, weight, full_grids, TOLERANCE)
-    repair_out = _out_of_range(codes, repaired, weight, kept_grids, TOLERANCE)
-    repair_far_out = _out_of_range(codes, repaired, weight, kept_grids, TOLERANCE + SLACK)
-    worse = (repair_out > full_out) & (repair_far_out > 0)
-    reasons[tried & worse] = FullReason.OUT_OF_TOLERANCE.value
-    kept = reasons == ""
+    same_count = tried & ~recount
+    repaired = _refined(codes, x, y, weight, dense, old_grids, same_count, settled)
+    _repair_out_of_range(
+        codes, x, y, weight, dense, repaired, full, old_grids, same_count, settled, reasons,
+        fresh_grids,
+    )  # fmt: skip
+    recounted = _change_grid_counts(
+        codes, x, y, weight, dense, full, old_grids, fresh_grids, recount, settled, reasons,
+        old_label_of_grid,
+    )  # fmt: skip
+    kept = (reasons == "") & ~recount
     labels = full.copy()
     units = np.flatnonzero(kept[codes])
     labels[units] = old_label_of_grid[_offsets(old_grids)[codes[units]] + repaired[units]]
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(old_grids) + 1))
+    for community, community_labels in recounted.items():
+        if not reasons[community]:
+            labels[order[starts[community] : starts[community + 1]]] = community_labels
     return CityRepair(
         labels,
         [Method.REPAIR if not reason else Method.FULL for reason in reasons],
@@ -152,16 +190,27 @@ def _dense_old_labels(codes: IntArray, old: IntArray) -> tuple[IntArray, IntArra
     return dense, (keys % span).astype(np.int64), old_grids
 
 
-def _reasons_before_repair(
-    codes: IntArray, weight: FloatArray, dense: IntArray, old_grids: IntArray, target: int
-) -> np.ndarray:
-    """Per community, why it cannot be repaired ("" when it can be tried)."""
+def _count_fits(codes: IntArray, weight: FloatArray, old_grids: IntArray, target: int) -> BoolArray:
+    """Per community, does the old grid count still fit the target (with the hysteresis)?"""
     population = sum_by(codes, weight, len(old_grids))
+    off_by = np.abs(population / target - old_grids)  # in grids of the target size
+    return np.asarray(off_by <= np.maximum(TOLERANCE * old_grids, 0.5 + GRID_COUNT_HYSTERESIS))
+
+
+def _reasons_before_repair(
+    codes: IntArray,
+    weight: FloatArray,
+    dense: IntArray,
+    old_grids: IntArray,
+    fresh_grids: IntArray,
+    target: int,
+) -> np.ndarray:
+    """Per community, why it cannot be repaired ("" when it can be tried). A count that no
+    longer fits can be repaired when it is off by one grid (one grid split or dissolved)."""
     reasons = np.full(len(old_grids), "", dtype=object)
     safe_grids = np.maximum(old_grids, 1)
-    off_by = np.abs(population / target - old_grids)  # in grids of the target size
-    fits = off_by <= np.maximum(TOLERANCE * old_grids, 0.5 + GRID_COUNT_HYSTERESIS)
-    reasons[~fits] = FullReason.GRID_COUNT.value
+    fits = _count_fits(codes, weight, old_grids, target)
+    reasons[~fits & (np.abs(fresh_grids - old_grids) > 1)] = FullReason.GRID_COUNT.value
     oversized = set_apart_oversized_units(codes, weight, safe_grids)[1]
     spare = int(old_grids.sum())  # new units count in a slot of their own
     grid = np.where(dense >= 0, _offsets(old_grids)[codes] + dense, spare)
@@ -227,6 +276,179 @@ def _refined(
         np.repeat(ideal, grids), oversized, move_cost=cost, move_cap=MOVE_CAP,
     )  # fmt: skip
     return labels
+
+
+def _repair_out_of_range(
+    codes: IntArray,
+    x: FloatArray,
+    y: FloatArray,
+    weight: FloatArray,
+    joined: IntArray,
+    repaired: IntArray,
+    full: IntArray,
+    old_grids: IntArray,
+    tried: BoolArray,
+    settled: BoolArray,
+    reasons: np.ndarray,
+    fresh_grids: IntArray,
+) -> None:
+    """Where the refinement left a grid out of range, solve the community's moves as a whole
+    (``rebalancing``) and keep that plan when it costs less; where grids are still out, give
+    the community to the partition from scratch if that costs less again, by the same
+    measure (residents moved plus the penalty for grids out of range)."""
+    kept_grids = np.maximum(old_grids, 1)
+    still_out = tried & (_out_of_range(codes, repaired, weight, kept_grids, TOLERANCE) > 0)
+    if not still_out.any():
+        return
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(old_grids) + 1))
+    for community in np.flatnonzero(still_out).tolist():
+        units = order[starts[community] : starts[community + 1]]
+        local = _LocalCommunity.of(weight[units], settled[units], int(old_grids[community]))
+        start = joined[units]
+        best = local.cost(repaired[units], start)
+        found = rebalance(x[units], y[units], local.weight, start, local.move_cost,
+                          local.ideal, local.oversized)  # fmt: skip
+        if found is not None and found.cost < best.cost - 1e-6:
+            repaired[units], best = found.labels, found
+        if (
+            best.out_of_range
+            and _fresh_cost(
+                full[units], local, np.where(settled[units], start, -1), int(fresh_grids[community])
+            )
+            < best.cost - 1e-6
+        ):
+            reasons[community] = FullReason.OUT_OF_TOLERANCE.value
+
+
+def _change_grid_counts(
+    codes: IntArray,
+    x: FloatArray,
+    y: FloatArray,
+    weight: FloatArray,
+    joined: IntArray,
+    full: IntArray,
+    old_grids: IntArray,
+    fresh_grids: IntArray,
+    recount: BoolArray,
+    settled: BoolArray,
+    reasons: np.ndarray,
+    old_label_of_grid: IntArray,
+) -> dict[int, IntArray]:
+    """Communities that need one grid more or one fewer: split one grid or dissolve one into
+    its neighbours (``SPLIT_OR_DISSOLVE_TRIED`` candidates, the largest or the smallest),
+    rebalance, and keep the cheapest plan unless the partition from scratch costs less.
+    Returns each such community's labels in the old labels' numbers (a new grid numbered
+    one above the community's highest)."""
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(old_grids) + 1))
+    offsets = _offsets(old_grids)
+    found: dict[int, IntArray] = {}
+    for community in np.flatnonzero(recount).tolist():
+        units = order[starts[community] : starts[community + 1]]
+        grids, wanted = int(old_grids[community]), int(fresh_grids[community])
+        old_numbers = old_label_of_grid[offsets[community] : offsets[community] + grids]
+        local = _LocalCommunity.of(weight[units], settled[units], wanted)
+        best = _cheapest_recount(x[units], y[units], local, joined[units], old_numbers, wanted)
+        fresh = _fresh_cost(full[units], local, np.where(settled[units], joined[units], -1), wanted)
+        if best is None or fresh < best[0].cost - 1e-6:
+            reasons[community] = FullReason.GRID_COUNT.value
+        elif _shares_an_oversized_unit(best[0].labels, local.oversized):
+            reasons[community] = FullReason.OVERSIZED_UNIT.value
+        else:
+            found[community] = best[1]
+    return found
+
+
+def _split_or_dissolve_candidates(
+    labels: IntArray, weight: FloatArray, grids: int, wanted: int
+) -> list[int]:
+    population = sum_by(labels, weight, grids)
+    if wanted > grids:  # split one of the largest grids of more than one unit
+        candidates = np.argsort(-population, kind="stable")
+        candidates = candidates[count_by(labels, grids)[candidates] > 1]
+    else:
+        candidates = np.argsort(population, kind="stable")
+    return candidates[:SPLIT_OR_DISSOLVE_TRIED].tolist()
+
+
+def _cheapest_recount(
+    x: FloatArray,
+    y: FloatArray,
+    local: _LocalCommunity,
+    start: IntArray,
+    old_numbers: IntArray,
+    wanted: int,
+) -> tuple[Rebalanced, IntArray] | None:
+    """Each candidate split or dissolved and refined (fast); the ``REBALANCED_RECOUNTS``
+    cheapest of them also rebalanced (an integer programme each). The cheapest plan, and its
+    labels in old numbers."""
+    grids = len(old_numbers)
+    tried = []
+    for grid in _split_or_dissolve_candidates(start, local.weight, grids, wanted):
+        if wanted > grids:
+            labels, home = split_grid(x, y, local.weight, start, grid), start
+            numbers = np.r_[old_numbers, old_numbers.max() + 1]
+        else:
+            labels = dissolve_grid(x, y, start, grid)
+            home = np.where(start == grid, -1, start - (start > grid))
+            numbers = np.delete(old_numbers, grid)
+        if len(np.unique(labels)) == wanted:
+            tried.append((local.refined(x, y, labels, home), labels, home, numbers))
+    tried.sort(key=lambda one: one[0].cost)
+    for index, (quick, labels, home, numbers) in enumerate(tried[:REBALANCED_RECOUNTS]):
+        plan = rebalance(
+            x, y, local.weight, labels, local.move_cost, local.ideal, local.oversized, home
+        )
+        if plan is not None and plan.cost < quick.cost:
+            tried[index] = (plan, labels, home, numbers)
+    if not tried:
+        return None
+    plan, _labels, _home, numbers = min(tried, key=lambda one: one[0].cost)
+    return plan, numbers[plan.labels]
+
+
+def _shares_an_oversized_unit(labels: IntArray, oversized: BoolArray) -> bool:
+    units = count_by(labels)
+    return bool((units[labels[oversized]] > 1).any())
+
+
+@dataclass(frozen=True)
+class _LocalCommunity:
+    """One community's units as the cost measure of ``rebalancing`` sees them."""
+
+    weight: FloatArray
+    move_cost: FloatArray
+    ideal: FloatArray
+    oversized: BoolArray
+
+    @classmethod
+    def of(cls, weight: FloatArray, settled: BoolArray, grids: int) -> _LocalCommunity:
+        single = np.zeros(len(weight), np.int64)
+        _, oversized, _, ideal = set_apart_oversized_units(single, weight, np.array([grids]))
+        move_cost = np.where(settled, weight, 0.0)  # a new building changes no one's worker
+        return cls(weight, move_cost, np.full(grids, float(ideal[0])), oversized)
+
+    def cost(self, labels: IntArray, start: IntArray) -> Rebalanced:
+        return plan_cost(labels, self.weight, self.move_cost, start, self.ideal, self.oversized)
+
+    def refined(self, x: FloatArray, y: FloatArray, labels: IntArray, home: IntArray) -> Rebalanced:
+        """``labels`` after the refinement, costed against ``home``."""
+        single = np.zeros(len(labels), np.int64)
+        grids = np.array([len(self.ideal)])
+        refined = refine(
+            single, x, y, self.weight, labels, grids, self.ideal, self.oversized,
+            move_cost=self.move_cost, move_cap=MOVE_CAP,
+        )  # fmt: skip
+        return self.cost(refined, home)
+
+
+def _fresh_cost(fresh: IntArray, local: _LocalCommunity, old: IntArray, grids: int) -> float:
+    """The cost of the partition from scratch, its grids matched to the old ones."""
+    matched = match_labels(old, fresh, local.weight)
+    moved = float(local.move_cost[(old >= 0) & (matched != old)].sum())
+    judged = _LocalCommunity.of(local.weight, old >= 0, grids)
+    return moved + judged.cost(fresh, fresh).penalty
 
 
 def _out_of_range(

@@ -65,7 +65,12 @@ class PartitionReport:
     @property
     def method_note(self) -> str:
         """What was done, in words a member of staff understands."""
-        return method_note(self.method, self.full_reason)
+        return method_note(
+            self.method,
+            self.full_reason,
+            grids_created=self.grids_created,
+            grids_retired=self.grids_retired,
+        )
 
     @property
     def grid_count(self) -> int:
@@ -194,7 +199,11 @@ def _plans(
     for community in communities:
         _check_partitionable(community, units.get(community.pk))
     old = {c.pk: _old_labels(units[c.pk], active.get(c.pk, [])) for c in communities}
-    outcomes = _new_labels(communities, units, old, targets, city_wide=city_wide)
+    # A new target re-plans the community: a count that no longer fits is drawn anew.
+    retargeted = {c.pk for c in communities if targets[c.pk] != c.target_grid_size}
+    outcomes = _new_labels(
+        communities, units, old, targets, city_wide=city_wide, retargeted=retargeted
+    )
     return [
         _plan(c, targets[c.pk], units[c.pk], active.get(c.pk, []), old[c.pk], outcomes[c.pk])
         for c in communities
@@ -279,8 +288,10 @@ def _new_labels(
     targets: dict[int, int],
     *,
     city_wide: bool,
+    retargeted: set[int],
 ) -> dict[int, _Outcome]:
-    """Repair or partition every community: all at once when they share one target."""
+    """Repair or partition every community: all at once when they share one target. A group
+    with a community on a new target splits or dissolves no grid (``repair_city``)."""
     groups = (
         [communities]
         if city_wide and len(set(targets.values())) == 1
@@ -296,6 +307,7 @@ def _new_labels(
             np.concatenate([units[pk].residents for pk in ids]),
             np.concatenate([old[pk] for pk in ids]),
             target=targets[ids[0]],
+            split_or_dissolve=not retargeted.intersection(ids),
         )
         sizes = np.cumsum([len(units[pk].ids) for pk in ids])[:-1]
         for index, (pk, labels) in enumerate(zip(ids, np.split(repair.labels, sizes), strict=True)):
@@ -359,8 +371,25 @@ def _report(plan: _Plan, *, applied: bool) -> PartitionReport:
     )
 
 
-def method_note(method: Method, full_reason: FullReason | None) -> str:
-    """One sentence for staff: a local repair, or why the grids were drawn anew."""
+def method_note(
+    method: Method,
+    full_reason: FullReason | None,
+    *,
+    grids_created: int = 0,
+    grids_retired: int = 0,
+) -> str:
+    """One sentence for staff: a local repair (one grid split or shared out when the count
+    changes by one), or why the grids were drawn anew."""
+    if method is Method.REPAIR and grids_created:
+        return _(
+            "Local repair: the community needs one more grid, so one grid was split in two; "
+            "the other grids were kept."
+        )
+    if method is Method.REPAIR and grids_retired:
+        return _(
+            "Local repair: the community needs one grid fewer, so one grid's buildings were "
+            "shared out among its neighbours; the other grids were kept."
+        )
     if method is Method.REPAIR:
         return _("Local repair: the grids were kept and only buildings near the change move.")
     notes = {

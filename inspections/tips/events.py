@@ -36,6 +36,7 @@ def _tip_event(name: str, description: Any, **extra: Any) -> EventType:
             description=description,
             audiences=_HANDLERS,
             data={**_FIELDS, **extra},
+            private=True,  # a tip's existence and its times are for its handlers only
         )
     )
 

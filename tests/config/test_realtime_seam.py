@@ -223,6 +223,57 @@ async def test_events_published_while_the_layer_is_down_are_flushed_later(
     await communicator.disconnect()
 
 
+BROKEN_LAYER = {  # nothing listens on port 9: every send fails
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]},
+    }
+}
+
+
+def test_a_delivery_retries_older_events_once_a_second_and_at_once_after_its_own_failure(
+    settings: Any,
+) -> None:
+    from datetime import timedelta
+
+    from channels.layers import channel_layers
+    from django.utils import timezone
+
+    from config.realtime.models import EventAudience
+
+    user = UserFactory()
+    group = f"user.{user.pk}"
+
+    def announce() -> Event:
+        with transaction.atomic():
+            return publish(type=TEST_PING, data={"n": 1}, audiences=[group])
+
+    announce()  # a delivery that looked for older events just now
+    settings.REALTIME_FLUSH_EVERY_SECONDS = 3600
+    stale = Event.objects.create(type=TEST_PING.name, version=TEST_PING.version, data={"n": 0})
+    EventAudience.objects.create(event=stale, group=group)
+    Event.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    announce()
+    stale.refresh_from_db()
+    assert stale.published_at is None, "not looked for again within the interval"
+
+    working_layers = settings.CHANNEL_LAYERS
+    settings.CHANNEL_LAYERS = BROKEN_LAYER
+    channel_layers.backends.clear()
+    try:
+        failed = announce()
+    finally:
+        settings.CHANNEL_LAYERS = working_layers
+        channel_layers.backends.clear()
+    failed.refresh_from_db()
+    assert failed.published_at is None
+
+    announce()
+    stale.refresh_from_db()
+    assert stale.published_at is not None, "this process's failure made the next one look"
+
+
 def test_catalogue_lists_registered_event_types(client_for: Any) -> None:
     from config.realtime.catalogue import EventType, register_event_type
 

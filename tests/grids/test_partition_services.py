@@ -106,6 +106,11 @@ def test_shrinking_community_retires_a_grid_and_ends_its_cover_keeping_history()
 
     assert report.grid_count == 3
     assert report.grids_retired == 1
+    assert (report.method, report.full_reason) == (Method.REPAIR, None)  # shared out locally
+    with translation.override("zh-hans"):
+        assert report.method_note == (
+            "局部修复：社区需要少一个网格，因此把一个网格的楼栋分给相邻网格；其余网格保持不变。"
+        )
     retired = Grid.objects.get(is_active=False)
     assert retired.population == 0
     assert retired.buildings.count() == 0
@@ -215,3 +220,40 @@ def test_a_new_target_size_partitions_from_scratch_and_says_why() -> None:
 
     assert (report.method, report.full_reason) == (Method.FULL, FullReason.GRID_COUNT)
     assert report.grid_count == 8
+
+
+def test_a_community_needing_one_more_grid_splits_one_and_every_worker_keeps_a_grid() -> None:
+    community, _buildings = make_community_with_buildings(rows=6, columns=10, residents=50)
+    community_partition_apply(community=community)  # 3,000 residents: 6 grids
+    workers = {grid.pk: make_worker(grid).pk for grid in Grid.objects.all()}
+    Building.objects.filter(community=community).update(residents=57)  # 3,420: 6.84 grids
+
+    preview = community_partition_preview(community=community)
+    report = community_partition_apply(community=community)
+
+    assert (preview.method, preview.full_reason) == (Method.REPAIR, None)
+    with translation.override("zh-hans"):
+        assert (
+            preview.method_note
+            == "局部修复：社区需要多一个网格，因此把一个网格一分为二；其余网格保持不变。"
+        )
+    assert (report.grid_count, report.grids_created, report.grids_retired) == (7, 1, 0)
+    assert report.within_tolerance == 7
+    assert report.residents_moved == preview.residents_moved <= 1.2 * report.ideal_grid_size
+    cover = dict(
+        GridAssignment.objects.filter(ended_at__isnull=True).values_list("grid_id", "worker_id")
+    )
+    assert cover == workers  # one worker per grid, each on the grid they had
+    new_grid = Grid.objects.exclude(pk__in=workers).get()
+    assert new_grid.is_active and new_grid.buildings.count() >= 8
+    assert sum(Grid.objects.filter(is_active=True).values_list("population", flat=True)) == 3420
+
+
+def test_a_new_target_one_grid_off_is_drawn_anew_not_split() -> None:
+    community, _buildings = make_community_with_buildings(rows=6, columns=10, residents=50)
+    community_partition_apply(community=community)  # 3,000 residents: 6 grids of 500
+
+    report = community_partition_preview(community=community, target_grid_size=430)
+
+    assert (report.method, report.full_reason) == (Method.FULL, FullReason.GRID_COUNT)
+    assert report.grid_count == 7

@@ -28,6 +28,7 @@ def _city() -> list[Any]:
         make_community_with_buildings(rows=4, columns=5, code="W-A")[0],
         make_community_with_buildings(rows=3, columns=7, residents=80, code="W-B")[0],
         make_community_with_buildings(rows=1, columns=1, residents=300, code="W-C")[0],
+        make_community_with_buildings(rows=6, columns=10, residents=50, code="W-D")[0],
     ]
     communities_partition_apply(communities=communities, bulk_write=False)
     for grid in Grid.objects.filter(community__code="W-A"):
@@ -36,6 +37,8 @@ def _city() -> list[Any]:
     Building.objects.filter(pk__in=[b.pk for b in first[:6]]).delete()  # W-A loses a grid
     recounted = Building.objects.filter(community__code="W-B").order_by("pk")[0]
     Building.objects.filter(pk=recounted.pk).update(residents=140)
+    # W-D outgrows its 6 grids: a repair splits one, so a repair also creates a grid.
+    Building.objects.filter(community__code="W-D").update(residents=57)
     return communities
 
 
@@ -71,6 +74,7 @@ def test_copy_writes_exactly_the_rows_the_orm_writes() -> None:
 
     assert by_copy == by_orm
     assert [row[7] for row in by_orm["grids"]].count(False) == 1  # one grid was retired
+    assert [row[2] for row in by_orm["grids"]].count("W-D") == 7  # and one was split off
     assert all(grid_code for _pk, grid_code in by_orm["buildings"])
 
 

@@ -49,6 +49,20 @@ def test_a_request_with_a_session_cookie_reaches_the_api_without_it_and_gets_no_
     assert not answer.cookies
 
 
+def test_every_answer_of_the_whistleblowers_api_is_no_store_and_no_referrer(db: None) -> None:
+    client = Client(REMOTE_ADDR=CLIENT_IP, HTTP_USER_AGENT=CLIENT_UA)
+
+    answers = [
+        client.get("/api/v1/tips/options/"),
+        client.post("/api/v1/tips/follow-up/", {"receipt": "0000 0000"}),
+    ]
+
+    assert [(a["Cache-Control"], a["Referrer-Policy"]) for a in answers] == [
+        ("no-store", "no-referrer"),
+        ("no-store", "no-referrer"),
+    ]
+
+
 def test_the_middleware_strips_address_agent_cookies_and_referrer_before_any_view() -> None:
     seen: dict[str, object] = {}
 

@@ -3,11 +3,13 @@ hazard made from a tip announces itself to its ordinary audiences with nothing m
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.utils import timezone
 
 from config.asgi import application
 from config.realtime.models import Event
@@ -64,6 +66,9 @@ async def test_a_new_tip_and_a_message_reach_only_handlers_of_its_district_and_t
         received = await listeners[who].receive_json_from(timeout=5)
         message = await listeners[who].receive_json_from(timeout=5)
         assert (received["type"], message["type"]) == ("tip.received", "tip.message")
+        for event in (received, message):  # the day only, as every time handlers see
+            occurred = datetime.fromisoformat(event["occurred_at"])
+            assert (occurred.date(), occurred.time()) == (timezone.localdate(), time.min)
         assert received["data"] == {
             "id": result.tip.pk, "number": result.tip.number, "status": "new",
             "district": tip_city.district.pk, "version": 1,

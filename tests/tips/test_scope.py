@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from rest_framework.test import APIClient
 
 from inspections.tips.models import TipAccess, TipAttachment
@@ -108,52 +107,3 @@ def test_the_list_costs_the_same_queries_for_one_tip_and_for_twenty(
         queries=None,
     )
     assert len(client.get("/api/v1/tip-handling/tips/").json()["results"]) == 20
-
-
-def test_administrators_without_the_role_do_not_see_tips_in_the_admin(
-    tip_city: TipCity, tip_with_file: Any
-) -> None:
-    browser = Client()
-    browser.force_login(tip_city.admin)
-
-    index = browser.get("/admin/")
-    changelist = browser.get("/admin/tips/tip/")
-    page = browser.get(f"/admin/tips/tip/{tip_with_file.pk}/change/")
-
-    assert "/admin/tips/" not in index.content.decode()
-    assert changelist.status_code == 403 and page.status_code in {403, 302}
-    assert not TipAccess.objects.exists()
-
-
-def test_a_handler_reads_the_tip_in_the_admin_and_the_opening_is_recorded(
-    tip_city: TipCity, tip_with_file: Any
-) -> None:
-    browser = Client()
-    browser.force_login(tip_city.handler)
-
-    listed = browser.get("/admin/tips/tip/")
-    page = browser.get(f"/admin/tips/tip/{tip_with_file.pk}/change/")
-    other = Client()
-    other.force_login(tip_city.other_handler)
-
-    assert tip_with_file.number in listed.content.decode()
-    assert page.status_code == 200 and "危化品" in page.content.decode()
-    assert tip_with_file.number not in other.get("/admin/tips/tip/").content.decode()
-    assert list(TipAccess.objects.values_list("user", "what")) == [(tip_city.handler.pk, "admin")]
-
-
-def test_the_admins_steps_call_the_same_services_with_the_same_rules(
-    tip_city: TipCity, submit: Callable[..., Any]
-) -> None:
-    new = submit().tip
-    browser = Client()
-    browser.force_login(tip_city.handler)
-    act = {"action": "investigate", "_selected_action": [new.pk]}
-
-    refused = browser.post("/admin/tips/tip/", act, follow=True)
-    browser.post("/admin/tips/tip/", {**act, "action": "acknowledge"}, follow=True)
-    done = browser.post("/admin/tips/tip/", act, follow=True)
-
-    assert "cannot take this step" in refused.content.decode()
-    assert new.__class__.objects.get().status == "investigating"
-    assert f"{new.number}: done" in done.content.decode()

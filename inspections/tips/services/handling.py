@@ -272,10 +272,11 @@ def tip_contact_reveal(*, by: User, tip_id: int, reason: str) -> Contact:
     return Contact(name=tip.contact_name, phone=tip.contact_phone)
 
 
-def tip_open(*, by: User, tip_id: int) -> Tip:
-    """A handler opens a tip: the detail, and a record that they opened it."""
+def tip_open(*, by: User, tip_id: int, where: str = "open") -> Tip:
+    """A handler opens a tip: the detail, and a record that they opened it (``where``:
+    ``open`` through the API, ``admin`` on the admin's page)."""
     tip = tip_detail(user=by, tip_id=tip_id)
-    TipAccess.objects.create(tip=tip, user=by, what="open")
+    TipAccess.objects.create(tip=tip, user=by, what=where)
     return tip
 
 
