@@ -14,7 +14,7 @@ RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 DAPHNE_ENDPOINT := tcp:port=$(PORT):interface=$(HOST):backlog=4096
 DAPHNE_FLAGS := --websocket_connect_timeout 30
 
-.PHONY: run test lint browser bench install install-dev messages clean audit
+.PHONY: run test lint browser bench install install-dev messages clean audit faults
 
 $(VENV)/.base: requirements/base.txt requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,10 +59,17 @@ browser:
 # Playwright's sync API keeps an event loop on the main thread, which the async
 # (websocket) tests cannot share, and one Playwright per process.
 test: lint browser
-	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} --ignore=tests/fieldapp --ignore=tests/workbench --ignore=tests/tips_browser $(PYTEST_ARGS)
+	SAFEGRID_TESTING=1 $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} --ignore=tests/fieldapp --ignore=tests/workbench --ignore=tests/tips_browser --ignore=tests/faults $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/fieldapp $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/workbench $(PYTEST_ARGS)
 	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/tips_browser $(PYTEST_ARGS)
+
+# Fault injection (README, "Reliability"): each test starts its own PostgreSQL, Redis,
+# Daphne and task runner, then stops, restarts or kills one of them. They need the
+# PostgreSQL and Redis server binaries (skipped, saying so, without them); .ci/run runs
+# them after installing those. One process: the servers of a test use fixed ports.
+faults: $(VENV)/.dev
+	SAFEGRID_TESTING=1 $(VENV)/bin/pytest tests/faults -n 0 $(PYTEST_ARGS)
 
 # Known vulnerabilities in every pinned dependency, from PyPI's advisory data (its JSON
 # API). --strict: a dependency that could not be looked up fails the audit, never passes it.

@@ -1,7 +1,8 @@
 """Benchmark the city-level operations dashboard against its own largest query.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/safegrid_bench \\
-        python bench/dashboard.py [--residents 25000000] [--hazards 1000000] [--renders 7]
+        python bench/dashboard.py [--residents 25000000] [--hazards 1000000] [--renders 7] \\
+            [--explain 3]
 
 Builds, inside PostgreSQL (``generate_series``, seeded by ``setseed``), a city of
 ``--residents`` residents in buildings of 50 (so 500,000 buildings at 25 million), grids
@@ -48,6 +49,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--hazards", type=int, default=1_000_000)
     parser.add_argument("--renders", type=int, default=7)
     parser.add_argument("--seed", type=float, default=0.42)
+    parser.add_argument(
+        "--explain", type=int, default=0, metavar="N",
+        help="print EXPLAIN (ANALYZE, BUFFERS) of the N slowest statements (stderr)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not (100_000 <= args.residents <= 50_000_000 and 1_000 <= args.hazards <= 5_000_000):
         parser.error("--residents must be 100000..50000000 and --hazards 1000..5000000")
@@ -136,9 +141,9 @@ def _build_sql(buildings: int, grids: int, workers: int, hazards: int) -> list[t
             f"""
             INSERT INTO {t["Category"]} (id, code, name_zh, name_en, description,
                 default_risk_colour, default_is_major, hours_red, hours_orange, hours_yellow,
-                hours_blue, hours_major, attributes, is_active)
+                hours_blue, hours_major, attributes, is_active, guidance_zh, guidance_en)
             SELECT c, 'cat-' || c, '类别' || c, 'Category ' || c, '', 'yellow', false,
-                   24, 72, 168, 336, 24, '[]', true
+                   24, 72, 168, 336, 24, '[]', true, '', ''
             FROM generate_series(1, 12) c""",
         ),
         ("hazards", _hazards_sql(t, grids, workers, hazards)),
@@ -228,6 +233,17 @@ def _time_alone(statement: str) -> float:
     return statistics.median(runs)
 
 
+def explain(timed: list[tuple[float, str]]) -> None:
+    """Where a statement's time goes, for the slowest ones (run after the measurement)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for ms, statement in timed:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            print(f"\n-- {ms:.0f} ms alone: {statement[:120]}\n{plan}", file=sys.stderr)
+
+
 def main() -> None:
     args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -238,6 +254,7 @@ def main() -> None:
         city = build(args.residents, args.hazards, args.seed)
         build_s = time.monotonic() - started
         result = measure(args.renders)
+        explain(result["timed"][: args.explain])
     dashboard_ms = statistics.median(result["times"])
     largest_ms, largest_sql = result["largest"]
     ratio = dashboard_ms / largest_ms

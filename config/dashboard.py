@@ -22,7 +22,9 @@ A later program (tips, volunteers, dispatch) adds a figure like this::
     register_panel(Panel(key="volunteers.drills", title=_("Drills"), blocks=drill_blocks))
 
 Figures must come from aggregate queries (``filters.weeks`` and ``week_start`` help group
-by week), never from rows loaded into Python: the city has millions of rows.
+by week), never from rows loaded into Python: the city has millions of rows. A weekly
+trend and its range's figure come from one pass with ``config.db.grouped_with_total``
+(``week_of`` turns its weeks into Mondays).
 """
 
 from __future__ import annotations
@@ -133,6 +135,14 @@ class DashboardFilters:
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def week_of(truncated: datetime) -> date:
+    """A ``TruncWeek`` value as its Monday's date: aware from a queryset, naive local
+    time from ``config.db.grouped_with_total``."""
+    if timezone.is_aware(truncated):
+        return timezone.localtime(truncated).date()
+    return truncated.date()
 
 
 # --- What a panel returns ------------------------------------------------------------------

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "config.realtime",
+    "config.media",
     "grids",
     "inspections",
     "inspections.open311",
@@ -132,12 +133,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("DATABASE_POOL", True):
     # Under ASGI every request runs in a thread of its own; psycopg's pool keeps
     # connections warm instead of opening one per request.
+    # CONN_HEALTH_CHECKS makes the pool check a connection before handing it out: after
+    # PostgreSQL restarted every idle one is broken, and without the check each served one
+    # failing request before the pool dropped it; config.postgres checks them all after
+    # the first broken one. A request waits at most DATABASE_POOL_TIMEOUT seconds for a
+    # connection, then is answered 503 (config/api/handlers.py).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "config.postgres"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
             "max_size": env_int("DATABASE_POOL_MAX", 20),
-            "timeout": 10,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            # While the database is down the pool retries each connection 1, 2, 4, 8 s
+            # apart until this many seconds have passed, then lets the next request start
+            # anew. With psycopg_pool's 300 s, after a 30 s outage the next attempt could
+            # be further away than the pool's timeout: a 503 with the database back.
+            "reconnect_timeout": 5,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -154,13 +168,16 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # Rate limits (DRF throttles, Open311 per-key limits) count in the cache: with Redis they
-# hold across every process; the local-memory default counts per process.
+# hold across every process; the local-memory default counts per process. While Redis is
+# unreachable they count per process again instead of failing requests (config/cache.py);
+# the timeouts keep a Redis that hangs from holding a request for long.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "safegrid",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 # The module that names every websocket group and lists the groups a user joins
@@ -260,6 +277,20 @@ if S3_BUCKET:
             "file_overwrite": False,
         },
     }
+# The folders of the default storage that uploads are written to, each with the fields
+# (app_label.Model.field) that name its files. A process killed between writing an
+# upload's files and committing its row leaves files no row names: `manage.py
+# media_prune` (daily) deletes those older than the grace period (config/media).
+MEDIA_FOLDERS = {
+    "hazard-photos": ["inspections.Photo.display", "inspections.Photo.thumbnail"],
+    "certificate-photos": [
+        "volunteers.Certificate.photo",
+        "volunteers.Certificate.photo_thumbnail",
+    ],
+    "tips": ["tips.TipAttachment.file"],
+    "rewards": ["points.Reward.photo"],
+}
+MEDIA_PRUNE_GRACE_MINUTES = env_int("SAFEGRID_MEDIA_PRUNE_GRACE_MINUTES", 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -58,15 +58,22 @@ def dashboard_places(
     )
 
 
+def residents_in_places(filters: DashboardFilters) -> int:
+    """The residents of the reader's places (once a page: coverage and volunteers use it)."""
+    return filters.memo(
+        "residents",
+        lambda: Building.objects.filter(filters.community_q()).aggregate(
+            total=Sum("residents", default=0)
+        )["total"],
+    )
+
+
 def coverage_blocks(filters: DashboardFilters) -> list[Block]:
     """Residents per worker against 500 and grids without a worker, now and by week."""
     grids = Grid.objects.filter(filters.community_q(), is_active=True)
     covered = GridAssignment.objects.filter(grid=OuterRef("pk"), ended_at__isnull=True)
     now = grids.aggregate(grids=Count("pk"), covered=Count("pk", filter=Q(Exists(covered))))
-    residents = (
-        Building.objects.filter(filters.community_q()).aggregate(total=Sum("residents"))["total"]
-        or 0
-    )
+    residents = residents_in_places(filters)
     on_duty = _workers_by_week(filters)
     per_worker = round(residents / now["covered"]) if now["covered"] else None
     uncovered = now["grids"] - now["covered"]

@@ -1,8 +1,9 @@
 """The closed-loop figures of the dashboard: rates, medians, overdue, and the workers.
 
-Every figure is an aggregate query over the hazards of the reader's places (a handful of
-queries whatever the city's size): totals for the range, the same grouped by week for the
-trends, the open ones now, and one grouped by grid for the workers' table.
+Every figure is an aggregate query over the hazards of the reader's places (three
+queries whatever the city's size): one pass over the range's hazards for the weekly
+trends and their totals (one statement on PostgreSQL, ``grouped_with_total``), the open
+ones now, and one grouped by grid for the workers' table.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from config.dashboard import (
     admin_link,
     percent,
     ratio,
+    week_of,
 )
-from config.db import HoursBetween, Median
+from config.db import HoursBetween, Median, grouped_with_total
 from grids.display import hours_words, person_name
 from grids.models import Grid, GridAssignment
 from inspections.metrics import CLOSURE_TARGET
@@ -76,16 +78,20 @@ def _in_range(filters: DashboardFilters) -> QuerySet[Hazard]:
 
 
 def _totals(filters: DashboardFilters) -> dict[str, Any]:
-    """The range's counts (sums of the weekly rows) and medians (one query of their own)."""
+    """The range's counts and medians (the grand total of the weekly pass)."""
+    return _range_pass(filters)[1]
 
-    def compute() -> dict[str, Any]:
-        medians = {k: v for k, v in _counts().items() if k.startswith("to_")}
-        totals = _in_range(filters).aggregate(**medians)
-        for key in (k for k in _counts() if not k.startswith("to_")):
-            totals[key] = sum(row[key] for row in _weekly(filters).values())
-        return totals
 
-    return filters.memo("inspections.totals", compute)
+def _range_pass(filters: DashboardFilters) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+    """Every figure of the range, by week and in all, from one pass over its hazards."""
+
+    def compute() -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+        weeks, totals = grouped_with_total(
+            _in_range(filters), group="week", by=TruncWeek("created_at"), aggregates=_counts()
+        )
+        return {week_of(row["week"]): row for row in weeks}, totals
+
+    return filters.memo("inspections.range", compute)
 
 
 def closed_loop_blocks(filters: DashboardFilters) -> list[Block]:
@@ -174,23 +180,7 @@ def _place_only(params: dict[str, str]) -> dict[str, str]:
 
 
 def _weekly(filters: DashboardFilters) -> dict[Any, dict[str, Any]]:
-    return filters.memo("inspections.weekly", lambda: _weekly_rows(filters))
-
-
-def _weekly_rows(filters: DashboardFilters) -> dict[Any, dict[str, Any]]:
-    rows = (
-        _in_range(filters)
-        .annotate(week=TruncWeek("created_at"))
-        .values("week")
-        .annotate(**_counts())
-        .order_by("week")
-    )
-    return {_as_date(row["week"]): row for row in rows}
-
-
-def _as_date(value: Any) -> Any:
-    """TruncWeek's Monday (midnight in Beijing) as a date."""
-    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return _range_pass(filters)[0]
 
 
 def _open_now(filters: DashboardFilters) -> dict[str, Any]:
@@ -198,8 +188,13 @@ def _open_now(filters: DashboardFilters) -> dict[str, Any]:
     now = timezone.now()
     ends = filters.week_ends()
     still_open = Q(status__in=OPEN_STATUSES)
+    # A hazard that ended before the range, or in it without being late or escalated in
+    # it, counts in none of the figures below: leave it out before they are evaluated.
+    ended_in_range_late_or_escalated = Q(closed_at__gte=filters.start) & (
+        Q(closed_at__gt=F("due_at")) | Q(escalated_at__gte=filters.start)
+    )
     relevant = Hazard.objects.filter(
-        filters.community_q(), still_open | Q(closed_at__gte=filters.start)
+        filters.community_q(), still_open | ended_in_range_late_or_escalated
     )
     overdue_at = {
         f"o{i}": Count(

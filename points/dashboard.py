@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.dashboard import Block, DashboardFilters, Figure, Panel, Trend, admin_link
+from config.dashboard import Block, DashboardFilters, Figure, Panel, Trend, admin_link, week_of
+from config.db import grouped_with_total
 from points.models import EntryKind, LedgerEntry, Voucher, VoucherStatus
 
 ISSUED = Q(kind=EntryKind.EARN) | Q(kind=EntryKind.ADJUST, amount__gt=0)
@@ -28,21 +28,17 @@ def _entries(filters: DashboardFilters) -> QuerySet[LedgerEntry]:
 
 
 def points_blocks(filters: DashboardFilters) -> list[Block]:
-    sums = {
-        "issued": Sum("amount", filter=ISSUED, default=0),
-        "spent": Sum("amount", filter=SPENT, default=0),
-    }
-    totals = _entries(filters).aggregate(
-        **sums, earners=Count("account", filter=Q(kind=EntryKind.EARN), distinct=True)
+    weeks, totals = grouped_with_total(
+        _entries(filters),
+        group="week",
+        by=TruncWeek("created_at"),
+        aggregates={
+            "issued": Sum("amount", filter=ISSUED, default=0),
+            "spent": Sum("amount", filter=SPENT, default=0),
+            "earners": Count("account", filter=Q(kind=EntryKind.EARN), distinct=True),
+        },
     )
-    weekly = {
-        timezone.localtime(row["week"]).date(): row
-        for row in _entries(filters)
-        .annotate(week=TruncWeek("created_at"))
-        .values("week")
-        .annotate(**sums)
-        .order_by("week")
-    }
+    weekly = {week_of(row["week"]): row for row in weeks}
     vouchers = Voucher.objects.filter(
         filters.community_q("user__home_building__community_id"),
         fulfilled_at__gte=filters.start,

@@ -24,6 +24,7 @@ from config.dashboard import (
     percent,
     ratio,
 )
+from grids.dashboard import residents_in_places
 from grids.models import Building, Community
 from volunteers.models import (
     ActivityKind,
@@ -49,12 +50,7 @@ def _volunteers(filters: DashboardFilters) -> QuerySet[VolunteerProfile]:
 
 
 def _residents(filters: DashboardFilters) -> int:
-    return filters.memo(
-        "residents",
-        lambda: Building.objects.filter(filters.community_q()).aggregate(
-            total=Sum("residents", default=0)
-        )["total"],
-    )
+    return residents_in_places(filters)
 
 
 def _attended(filters: DashboardFilters) -> QuerySet[Signup]:

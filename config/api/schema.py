@@ -34,6 +34,8 @@ ERROR_DESCRIPTIONS = {
     "not one of ours.",
     "409": "The record changed meanwhile; `current` holds its state now.",
     "429": "Too many requests; wait the number of seconds in `Retry-After`.",
+    "503": "The database cannot be reached right now (a restart, every pooled connection "
+    "busy); nothing is wrong with the request: send it again after `Retry-After` seconds.",
 }
 
 # One real answer per error status, shown with every operation that can answer it.
@@ -65,6 +67,10 @@ ERROR_EXAMPLES: dict[str, dict[str, Any]] = {
     "429": {
         "code": "throttled",
         "message": "Request was throttled. Expected available in 42 seconds.",
+    },
+    "503": {
+        "code": "service_unavailable",
+        "message": "The service cannot reach its database right now. Try again in a minute.",
     },
 }
 
@@ -124,7 +130,7 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
     def _error_codes(self) -> list[str]:
-        codes = ["429"]
+        codes = ["429", "503"]  # every operation: rate limits, the database unreachable
         if self.method in {"POST", "PUT", "PATCH"} or self._has_query_input():
             codes.append("400")
         if not self._is_public():

@@ -20,6 +20,30 @@ ACKNOWLEDGE_WITHIN_DAYS = 7
 FEEDBACK_WITHIN_MONTHS = 3
 
 
+def keep_enterprise_name(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+    """``on_delete`` of a tip's enterprise: unlink it but keep its name on the tip.
+
+    A tip always names its enterprise (``tip_names_its_enterprise``); a plain SET_NULL
+    broke that and made deleting an enterprise with tips a 500. PROTECT would not do
+    either: the admin's refusal lists the protected tips to people who may not see tips.
+    """
+    tips = list(sub_objs)
+    enterprise_ids = {tip.enterprise_id for tip in tips}
+    names = dict(
+        field.related_model._base_manager.using(using)
+        .filter(pk__in=enterprise_ids)
+        .values_list("pk", "name")
+    )
+    name_field = field.model._meta.get_field("enterprise_name")
+    unnamed: dict[str, list[Any]] = {}
+    for tip in tips:
+        if not tip.enterprise_name:
+            unnamed.setdefault(names.get(tip.enterprise_id, "")[:120], []).append(tip)
+    for name, named_tips in unnamed.items():
+        collector.add_field_update(name_field, name, named_tips)
+    collector.add_field_update(field, None, tips)
+
+
 class TipStatus(models.TextChoices):
     NEW = "new", _("New")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
@@ -66,7 +90,7 @@ class Tip(models.Model):
         verbose_name=_("enterprise or site"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=keep_enterprise_name,
         related_name="+",
     )
     enterprise_name = models.CharField(_("enterprise name (as given)"), max_length=120, blank=True)

@@ -6,10 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from config.dashboard import Figure, Table, dashboard_filters, week_start
+from config.dashboard import Figure, Table, dashboard_filters, week_of, week_start
+from config.db import HoursBetween, Median, grouped_with_total
 from grids.dashboard import coverage_blocks
 from grids.models import Role
 from grids.services import role_grant
@@ -17,10 +21,21 @@ from inspections.dashboard import closed_loop_blocks, worker_blocks
 from inspections.models import Hazard
 from points.dashboard import points_blocks
 from points.services import reward_redeem
-from tests.factories import BuildingFactory, DistrictFactory, GridFactory, UserFactory
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    DistrictFactory,
+    GridFactory,
+    UserFactory,
+    make_worker,
+)
 from tests.points.factories import RewardFactory, give_points, make_resident
+from tests.queries import assert_query_budget
 
 pytestmark = pytest.mark.django_db
+
+# The whole page, every panel: one statement fewer per weekly pass on PostgreSQL (ROLLUP).
+DASHBOARD_QUERIES = {"postgresql": 29, "sqlite": 31}
 
 
 def filters_for(user: Any, **query: Any) -> Any:
@@ -190,3 +205,95 @@ def test_a_district_manager_reads_their_districts_figures_and_rows(city, hazards
     assert mine["Closure rate"].value == "50.0%" and theirs["Closure rate"].value == "—"
     assert listing.status_code == 200
     assert hazards["h1"].number in listing.content.decode()
+
+
+def test_one_pass_gives_each_week_and_their_total_as_two_queries_do(city, hazards, report):
+    """``grouped_with_total`` (ROLLUP on PostgreSQL) against a grouped query and an aggregate."""
+    week_ago = report(user=UserFactory())
+    Hazard.objects.filter(pk=week_ago.pk).update(
+        created_at=timezone.now() - timedelta(days=8), assigned_at=timezone.now()
+    )
+    rows = Hazard.objects.filter(created_at__gte=timezone.now() - timedelta(days=30))
+    aggregates = {
+        "reported": Count("pk"),
+        "closed": Count("pk", filter=Q(status="closed")),
+        "to_assignment": Median(HoursBetween("created_at", "assigned_at")),
+    }
+
+    weeks, total = grouped_with_total(
+        rows, group="week", by=TruncWeek("created_at"), aggregates=aggregates
+    )
+
+    separately = rows.annotate(week=TruncWeek("created_at")).values("week").annotate(**aggregates)
+    assert sorted((week_of(r["week"]), r["reported"], r["closed"], r["to_assignment"])
+                  for r in weeks) == sorted(
+        (week_of(r["week"]), r["reported"], r["closed"], r["to_assignment"]) for r in separately
+    )  # fmt: skip
+    assert total == rows.aggregate(**aggregates)
+    assert total["reported"] == 6 and len(weeks) == 2
+
+
+def test_one_pass_over_no_places_is_empty(city, hazards) -> None:
+    rows = Hazard.objects.filter(community_id__in=[])
+
+    weeks, total = grouped_with_total(
+        rows, group="week", by=TruncWeek("created_at"), aggregates={"reported": Count("pk")}
+    )
+
+    assert (weeks, total) == ([], {"reported": 0})
+
+
+def test_the_dashboard_costs_the_same_queries_for_a_bigger_city(city, hazards, report) -> None:
+    """The page's query count does not grow with hazards, places, workers or weeks of data."""
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    def grow() -> None:
+        for community in (CommunityFactory(), CommunityFactory()):
+            grid = GridFactory(community=community)
+            BuildingFactory(community=community, grid=grid, residents=300)
+            make_worker(grid)
+        for days in (1, 9, 20, 40):
+            hazard = report(user=UserFactory())
+            Hazard.objects.filter(pk=hazard.pk).update(
+                created_at=timezone.now() - timedelta(days=days)
+            )
+        give_points(make_resident(city.community), 40)
+
+    def read() -> None:
+        assert client.get("/admin/dashboard/").status_code == 200
+
+    assert_query_budget(read, grow=grow, queries=DASHBOARD_QUERIES[connection.vendor])
+
+
+def test_overdue_at_each_weeks_end_counts_late_closures_only_while_they_were_late(
+    city, report
+) -> None:
+    """Closed late: overdue from its deadline to its closing; closed on time: never."""
+    now = timezone.now()
+    day = timedelta(days=1)
+    shapes = {
+        "late": dict(status="closed", created_at=now - 30 * day, due_at=now - 29 * day,
+                     closed_at=now - 2 * day),
+        "on_time": dict(status="closed", created_at=now - 30 * day, due_at=now - 5 * day,
+                        closed_at=now - 10 * day),
+        "escalated_then_closed": dict(status="closed", created_at=now - 12 * day,
+                                      due_at=now - 11 * day, closed_at=now - 11 * day,
+                                      escalated_at=now - 11 * day, escalation_level=1),
+    }  # fmt: skip
+    for fields in shapes.values():
+        hazard = report(user=UserFactory())
+        Hazard.objects.filter(pk=hazard.pk).update(**fields)
+    filters = filters_for(city.staff)
+    shown = figures(closed_loop_blocks(filters))
+    late, escalated = shapes["late"], shapes["escalated_then_closed"]
+    starts = [filters.start, *filters.week_ends()[:-1]]
+
+    assert shown["Overdue now"].trend.values == [
+        int(late["due_at"] < end < late["closed_at"]) for end in filters.week_ends()
+    ]
+    assert shown["Escalated and open"].trend.values == [
+        int(start <= escalated["escalated_at"] < end)
+        for start, end in zip(starts, filters.week_ends(), strict=True)
+    ]
+    assert sum(shown["Overdue now"].trend.values) >= 3  # the late one spans several weeks

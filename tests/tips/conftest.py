@@ -60,8 +60,13 @@ def _fresh_throttles() -> None:
 
 @pytest.fixture
 def tip_city(db: None) -> TipCity:
+    return build_tip_city()
+
+
+def build_tip_city() -> TipCity:
     """The root small city (tests/city.py), its two communities in two districts, each
-    with an enterprise, and the programme's people."""
+    with an enterprise, and the programme's people (also the base of the role matrix's
+    city, tests/security/world.py)."""
     city = build_city(
         category=CategoryFactory(code="chemicals", name_zh="危化品违规存放", name_en="Chemicals")
     )

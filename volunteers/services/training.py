@@ -27,6 +27,7 @@ from volunteers.models import (
     Skill,
     TrainingSession,
 )
+from volunteers.selectors import course_list
 from volunteers.services.common import active_profile, staff_check
 
 
@@ -78,7 +79,13 @@ def session_create(
 def enrolment_create(*, user: Any, session_id: int) -> Enrolment:
     """Enrol in a session that has room (locked, so the last place goes to one person)."""
     profile = active_profile(user)
-    session = TrainingSession.objects.select_for_update().filter(pk=session_id).first()
+    # Only a session the volunteer can list (a course of their own community): an id of
+    # another community's session is a 404, as on every other read.
+    session = (
+        TrainingSession.objects.select_for_update()
+        .filter(pk=session_id, course__in=course_list(user=user))
+        .first()
+    )
     if session is None:
         raise Http404
     if session.starts_at <= timezone.now():
