@@ -31,7 +31,7 @@ FIELD_APP_CSP = "; ".join(
 # that screen. A module adding screens (volunteers, dispatch) adds its segment here.
 SCREENS = (
     "signin", "report", "hazards", "outbox", "mine", "patrol", "points", "rewards", "vouchers",
-    "volunteer",
+    "volunteer", "dispatch",
 )  # fmt: skip
 SCREEN_PATH = r"^(?:" + "|".join(SCREENS) + r")(?:/[\w.-]+)*/?$"
 
@@ -78,5 +78,5 @@ MODULES = (
     "fieldapp/lists.js", "fieldapp/report.js", "fieldapp/hazard.js", "fieldapp/patrol.js",
     "fieldapp/points.js", "fieldapp/live.js", "fieldapp/icon-192.png", "fieldapp/icon-512.png",
     "fieldapp/icon-maskable-512.png",
-    "fieldapp/volunteers.js",
+    "fieldapp/volunteers.js", "fieldapp/dispatch.js", "fieldapp/dispatch_home.js",
 )  # fmt: skip

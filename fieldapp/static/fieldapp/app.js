@@ -13,6 +13,8 @@ import { balance } from "./points.js";
 import { forgetLastEvent, startLive, stopLive } from "./live.js";
 import "./kinds.js";
 import "./volunteers.js";
+import "./dispatch.js";
+import "./dispatch_home.js";
 import { photoPicker } from "./photos.js";
 
 const OPEN = ["reported", "assigned", "rectifying", "awaiting_verification"];

@@ -55,6 +55,8 @@ async function connect() {
     // Without a remembered id nothing can be replayed: refresh instead, as we may have missed some.
     if (connectedBefore && !lastId) handler({ type: "hazard.resync", data: {} });
     connectedBefore = true;
+    // Modules that must not miss anything (an open dispatch offer) look again on every connect.
+    document.dispatchEvent(new CustomEvent("safegrid-live", { detail: { connected: true } }));
   };
   socket.onmessage = (message) => handle(JSON.parse(message.data));
   socket.onclose = () => { socket = null; markLive(false); retry(); };

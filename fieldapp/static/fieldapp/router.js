@@ -66,6 +66,8 @@ export async function render() {
   if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
   // A screen that cannot load (no signal and never seen, gone) says so where the eye is.
   if (found.route.enter) await Promise.resolve(found.route.enter(found.params)).catch((error) => say(refusalText(error), "error"));
+  // Modules that add to another module's screen (the home screen's on-duty switch) hook in here.
+  document.dispatchEvent(new CustomEvent("screen-shown", { detail: { section: found.route.section } }));
 }
 
 // Every entry remembers how deep it is, so Back knows whether there is an app screen behind.

@@ -90,7 +90,7 @@ for (const [kind, path, label] of [["volunteer.checkin", "check-in", "outboxVolC
 }
 
 /** Queue a write, try to send it now, and say in words what happened. */
-async function write(kind, options, sentText) {
+export async function write(kind, options, sentText) {
   const item = await enqueue(kind, options);
   say(strings.sending);
   const sent = await flushOutbox();
@@ -207,7 +207,7 @@ async function setDuty(event) {
 // ---- activities ----
 
 /** Where the phone is, or null (no permission, no fix within a few seconds). */
-function position() {
+export function position() {
   if (!navigator.geolocation) return Promise.resolve(null);
   return new Promise((resolve) => navigator.geolocation.getCurrentPosition(
     (found) => resolve({ lat: found.coords.latitude, lng: found.coords.longitude }),
