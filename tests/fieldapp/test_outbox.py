@@ -57,6 +57,31 @@ def waiting_texts(page: Any) -> list[str]:
     return page.locator("#outbox-items .outbox-item strong").all_inner_texts()
 
 
+def test_a_comment_being_written_survives_the_redraw_a_step_causes(
+    asgi_server: str, new_page: Any
+) -> None:
+    city = build_city()
+    hazard = reported(city)
+    in_thread(
+        hazard_assign,
+        user=city.staff,
+        hazard_id=hazard.pk,
+        version=hazard.version,
+        assignee_id=city.worker.pk,
+    )
+    page = new_page(viewport=PHONES["small"], **GEO)
+    sign_in(page, asgi_server, "worker")
+    page.locator(f"#assigned-list [data-hazard='{hazard.pk}']").click()
+    page.locator("#step-start").wait_for()
+
+    page.locator("#comment-note").fill("业主下午在家")
+    page.locator("#step-start").click()
+    page.locator("#step-submit-fix").wait_for()  # the step was sent and the actions redrawn
+
+    assert page.locator("#comment-note").input_value() == "业主下午在家"
+    eventually(page, lambda: Hazard.objects.get(pk=hazard.pk).status == HazardStatus.RECTIFYING)
+
+
 def test_a_workers_offline_day_is_sent_once_in_order(
     asgi_server: str, new_page: Any, photo: Path
 ) -> None:

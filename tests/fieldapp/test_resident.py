@@ -15,6 +15,7 @@ from tests.fieldapp.factories import (
     PHONES,
     build_city,
     decode_qr,
+    eventually,
     shoot,
     sign_in,
 )
@@ -102,7 +103,8 @@ def test_resident_redeems_a_reward_and_the_voucher_qr_reads_back(
 
     page.locator("#voucher-qr").wait_for()
     voucher = Voucher.objects.get()
-    assert page.locator("#voucher-code").inner_text() == voucher.code
+    # The screen shows before the voucher's details arrive: wait for them.
+    eventually(page, lambda: page.locator("#voucher-code").inner_text() == voucher.code)
     assert page.locator("#voucher-qr").get_attribute("alt") == f"兑换券 {voucher.code} 的二维码"
     png = tmp_path / "qr.png"
     page.locator("#voucher-qr").screenshot(path=str(png))

@@ -104,8 +104,8 @@ async function renderActions(hazard) {
   const key = [hazard.id, hazard.version, waiting.map((item) => item.uuid).join()].join(":");
   if (box.dataset.key === key) return;
   box.dataset.key = key;
-  // Sending one thing re-renders the box: what is being typed in another form stays.
-  const drafts = [...box.querySelectorAll("textarea[id]")].filter((field) => field.value).map((field) => [field.id, field.value]);
+  // A comment being written survives the redraw that a step just sent causes.
+  const draft = $("comment-note") ? $("comment-note").value : "";
   box.replaceChildren();
   for (const item of waiting) box.append(el("p", { cls: "waiting", text: t("waitingItem", { what: waitingLabel(item) }) }));
   const queuedSteps = waiting.filter((item) => item.kind === "hazard.step").map((item) => item.payload.action);
@@ -121,7 +121,7 @@ async function renderActions(hazard) {
     box.append(meTooButton(hazard));
   }
   box.append(commentForm(hazard));
-  for (const [id, value] of drafts) { const field = box.querySelector("#" + id); if (field) field.value = value; }
+  if (draft) $("comment-note").value = draft;
 }
 
 function waitingLabel(item) {
