@@ -40,9 +40,8 @@ SCREEN_PATH = r"^(?:" + "|".join(SCREENS) + r")(?:/[\w.-]+)*/?$"
 def index(request: HttpRequest) -> HttpResponse:
     """The app shell; data comes from the REST API and the websocket."""
     response = render(request, "fieldapp/index.html")
-    # Report-only until the offline outbox works under it (enforced, tests/fieldapp/
-    # test_outbox.py fails: to be diagnosed); browsers report what it would block.
-    response["Content-Security-Policy-Report-Only"] = FIELD_APP_CSP
+    # Enforced: tests/fieldapp drive every screen under it (and fail on any violation).
+    response["Content-Security-Policy"] = FIELD_APP_CSP
     return response
 
 

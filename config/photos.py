@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, JpegImagePlugin
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is a JPEG with more pictures after the first (phones write HDR gain maps and depth
+# maps that way); only the first is kept.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 DISPLAY_MAX_PX = 2048
 THUMBNAIL_MAX_PX = 320
 # Pillow warns above this and refuses above twice this; we refuse above it ourselves,

@@ -54,6 +54,19 @@ class CheckedImport(resources.ModelResource):
         allowed = user_staff_communities(user) if user is not None else Community.objects.none()
         self.communities = {c.code: c for c in allowed}
         self.seen.clear()
+        self.check_headers(dataset)
+
+    def check_headers(self, dataset: Any) -> None:
+        """A file without the columns that name a row is refused in the staff's language
+        (django-import-export's own message is English and names its internals)."""
+        present = set(dataset.headers or [])
+        columns = [self.fields[name].column_name for name in self._meta.import_id_fields]
+        missing = [column for column in columns if column not in present]
+        if missing:
+            raise ValueError(
+                _("The file has no column %(columns)s: use the column names listed above.")
+                % {"columns": "、".join(missing)}
+            )
 
     def raw(self, row: Any) -> dict[str, Any]:
         """The row under the command's column names, whichever headers the file used."""

@@ -63,6 +63,16 @@ def to_drf(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, exceptions.ParseError):
         # DRF's message embeds the parser's own English text ("Expecting value: line 1").
+        if str(exc.detail).startswith("Multipart form parse error"):
+            # Django refuses a part whose headers pass 1 KB: in practice a file name of
+            # more than about 300 Chinese characters.
+            return exceptions.ParseError(
+                _(
+                    "The upload could not be read: the form is malformed or a file name is "
+                    "too long. Rename the file (at most 200 characters) and send it again."
+                ),
+                code="upload_unreadable",
+            )
         return exceptions.ParseError(
             _("The request body could not be read: send valid JSON (or a form)."),
             code="parse_error",

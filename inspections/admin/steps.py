@@ -22,6 +22,7 @@ from grids.display import person_label
 from grids.models import GridAssignment, Role, User
 from inspections import services
 from inspections.models import Hazard, PhotoStage
+from inspections.services.photos import photos_atomic
 from inspections.services.transitions import hazard_steps_open
 
 NOTE_MAX = 2000
@@ -124,7 +125,9 @@ class AssignForm(OptionalNoteForm):
 
 
 class CloseForm(OptionalNoteForm):
-    photo = forms.ImageField(
+    # A plain file field: the photo intake (config.photos) judges the bytes, as for the
+    # API, whatever the file is called.
+    photo = forms.FileField(
         label=_("Verification photo"),
         required=False,
         help_text=_("A hazard closes only with a photo taken after the fix; add one here."),
@@ -153,12 +156,17 @@ def _version(form: StepForm) -> dict[str, Any]:
 
 
 def _close(form: StepForm) -> Any:
+    """The photo and the close together: a refused close (a stale page) keeps no photo."""
     photo = form.cleaned_data.get("photo")
-    if photo is not None:
-        services.photo_add(
-            user=form.user, hazard_id=form.hazard.pk, stage=PhotoStage.VERIFICATION, upload=photo
-        )
-    return services.hazard_close(**_version(form), note=form.cleaned_data["note"])
+    with photos_atomic():
+        if photo is not None:
+            services.photo_add(
+                user=form.user,
+                hazard_id=form.hazard.pk,
+                stage=PhotoStage.VERIFICATION,
+                upload=photo,
+            )
+        return services.hazard_close(**_version(form), note=form.cleaned_data["note"])
 
 
 @dataclass(frozen=True)

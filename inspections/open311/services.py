@@ -152,9 +152,13 @@ def open311_request_create(
         **vars(report.reporter),
     )
     if media is not None:
-        photo_add(
-            user=api_key.user, hazard_id=result.hazard.pk, stage=PhotoStage.REPORT, upload=media
-        )
+        try:
+            photo_add(
+                user=api_key.user, hazard_id=result.hazard.pk, stage=PhotoStage.REPORT, upload=media
+            )
+        except ValidationError as error:
+            # GeoReport calls the file "media": the refusal names the field the client sent.
+            raise ValidationError({"media": error.messages}) from None
     return submission
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +21,25 @@ from inspections.models import EventKind, Hazard, HazardEvent, ItemResult, Photo
 from inspections.selectors import hazard_get, user_staffs_community
 
 PHOTO_DIR = "hazard-photos"
+# The files written inside the innermost ``photos_atomic`` block (None outside one).
+_WRITTEN_IN_BLOCK: ContextVar[list[str] | None] = ContextVar("photos_written", default=None)
+
+
+@contextmanager
+def photos_atomic() -> Iterator[None]:
+    """One transaction for photos and the step they belong to (a photo, then the close it
+    allows): if the block rolls back, the files its photos wrote are deleted too, so a
+    refused step leaves neither a photo row nor a file."""
+    written: list[str] = []
+    token = _WRITTEN_IN_BLOCK.set(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        _delete_orphans(written)
+        raise
+    finally:
+        _WRITTEN_IN_BLOCK.reset(token)
 
 
 def photo_add(*, user: Any, hazard_id: int, stage: str, upload: Any, note: str = "") -> Photo:
@@ -145,6 +167,8 @@ def _save_file(name: str, content: bytes, written: list[str]) -> str:
         return name
     saved = default_storage.save(name, ContentFile(content))
     written.append(saved)
+    if (block := _WRITTEN_IN_BLOCK.get()) is not None:
+        block.append(saved)
     return saved
 
 

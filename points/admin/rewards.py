@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import Conflict
 from config.exports import ReadableExportMixin
+from config.photos import process_photo, read_upload
 from grids.display import local_minute, local_short, person_label, person_name
 from grids.models import Community
 from grids.selectors import user_is_administrator, user_staff_communities
@@ -42,6 +45,12 @@ class EarningRuleAdmin(admin.ModelAdmin):
 class RewardForm(forms.ModelForm):
     """Staff offer rewards in their own communities; only administrators offer city-wide."""
 
+    # The photo intake judges the bytes and stores a fresh JPEG (these photos are public):
+    # no staff phone's GPS, nothing hidden after the image, whatever the file is called.
+    photo = forms.FileField(
+        label=_("photo"), required=False, help_text=_("JPEG, PNG or WebP; at most 10 MB, 40 MP.")
+    )
+
     class Meta:
         model = Reward
         fields = [
@@ -57,6 +66,16 @@ class RewardForm(forms.ModelForm):
             field.queryset = user_staff_communities(user)  # type: ignore[attr-defined]
             field.required = True
             field.help_text = _("The communities you serve where this reward is offered.")
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if not isinstance(photo, UploadedFile):
+            return photo  # unchanged, or cleared
+        try:
+            processed = process_photo(read_upload(photo), keep_location=False)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["file"]) from None
+        return ContentFile(processed.display, name=f"{processed.content_hash}.jpg")
 
     def clean_communities(self) -> QuerySet[Community]:
         chosen = self.cleaned_data["communities"]

@@ -14,18 +14,18 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
-def test_the_field_app_reports_a_content_security_policy_that_allows_only_itself() -> None:
+def test_the_field_app_enforces_a_content_security_policy_that_allows_only_itself() -> None:
     response = Client().get("/")
 
     policy = dict(
-        part.strip().split(" ", 1)
-        for part in response["Content-Security-Policy-Report-Only"].split(";")
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
     )
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"
     assert policy["object-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
-    assert "unsafe-inline" not in response["Content-Security-Policy-Report-Only"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in response
 
 
 @pytest.mark.parametrize("path", ["/", "/admin/login/", "/api/v1/hazard-categories/"])

@@ -37,12 +37,25 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+def watch_policy(page: Any, violations: list[str]) -> None:
+    """Collect what the Content-Security-Policy refused (Chromium logs each refusal)."""
+
+    def seen(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", seen)
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
+    violations: list[str] = []
+    watch_policy(page, violations)
     yield page
     context.close()
+    assert violations == [], "the field app broke its Content-Security-Policy"
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +110,7 @@ def asgi_server() -> Iterator[str]:
 def new_page(browser: Any) -> Iterator[Any]:
     """Pages in fresh contexts with extra options (geolocation, permissions)."""
     contexts: list[Any] = []
+    violations: list[str] = []
 
     def make(**options: Any) -> Any:
         defaults = {"locale": "zh-CN", "viewport": {"width": 390, "height": 844}}
@@ -106,8 +120,10 @@ def new_page(browser: Any) -> Iterator[Any]:
         # Browser console errors land in the test's captured output when it fails.
         page.on("console", lambda message: print("console:", message.type, message.text))
         page.on("pageerror", lambda error: print("pageerror:", error))
+        watch_policy(page, violations)
         return page
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], "the field app broke its Content-Security-Policy"

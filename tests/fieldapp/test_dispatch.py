@@ -95,8 +95,8 @@ def test_on_duty_offer_accept_and_the_way_there_step_by_step(
     profile = VolunteerProfile.objects.get(user=city.resident)
     assert profile.on_duty and (profile.last_lat, profile.last_lng) == HERE
     shoot(page, "dispatch-home-on-duty")
-    page.wait_for_function("document.documentElement.dataset.live === 'connected'")
-    other_page.wait_for_function("document.documentElement.dataset.live === 'connected'")
+    page.locator("html[data-live='connected']").wait_for(state="attached")
+    other_page.locator("html[data-live='connected']").wait_for(state="attached")
 
     dispatch = open_dispatch(city, is_drill=True, urgency=Urgency.EMERGENCY)
 
@@ -106,7 +106,7 @@ def test_on_duty_offer_accept_and_the_way_there_step_by_step(
     assert "梅园新村社区 第3网格" in text and "米" in text
     # Before accepting: distance and rough area only, never the exact place.
     assert "梅园新村3栋2单元门口" not in page.content()
-    page.wait_for_function("document.getElementById('offer-overlay').dataset.alerted")
+    page.locator("#offer-overlay[data-alerted]").wait_for(state="attached")
     assert page.evaluate("window.__vibrations.length") >= 1
     eventually(page, lambda: Offer.objects.get(volunteer=city.resident).seen_at is not None)
     shoot(page, "dispatch-offer")
@@ -161,7 +161,7 @@ def test_an_accept_with_no_signal_is_said_to_be_queued_and_is_sent_once_when_bac
     volunteer = on_duty_volunteer(city, "neighbour", 200)
     page = new_page(viewport=PHONES["large"])
     sign_in(page, asgi_server, "neighbour")
-    page.wait_for_function("document.documentElement.dataset.live === 'connected'")
+    page.locator("html[data-live='connected']").wait_for(state="attached")
     open_dispatch(city)
     overlay(page)
     eventually(page, lambda: Offer.objects.get(volunteer=volunteer).seen_at is not None)
@@ -200,7 +200,7 @@ def test_a_late_accept_gets_the_servers_already_filled_answer(
     page = new_page(viewport=PHONES["small"])
     sign_in(page, asgi_server, "late")
     page.get_by_label("大字").check()  # the small phone with large text: still one screen
-    page.wait_for_function("document.documentElement.dataset.live === 'connected'")
+    page.locator("html[data-live='connected']").wait_for(state="attached")
     dispatch = open_dispatch(city)
     overlay(page)
     page.locator("#offer-facts").filter(has_text="250").wait_for()
@@ -232,7 +232,7 @@ def test_the_grid_worker_sees_the_dispatch_of_their_grid(asgi_server: str, new_p
     on_duty_volunteer(city, "neighbour", 200)
     page = new_page(viewport=PHONES["large"])
     sign_in(page, asgi_server, "worker")
-    page.wait_for_function("document.documentElement.dataset.live === 'connected'")
+    page.locator("html[data-live='connected']").wait_for(state="attached")
 
     open_dispatch(city, people_needed=2)
 

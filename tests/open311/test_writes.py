@@ -304,7 +304,7 @@ def test_a_broken_media_upload_stores_no_hazard(city: City, key: Key, client: Cl
     response = client.post("/open311/v2/requests.json", data=fields)
 
     assert response.status_code == 400
-    assert response.json()[0]["description"].startswith("file:")
+    assert response.json()[0]["description"].startswith("media:")
     assert counts() == (0, 0, 0)
 
 

@@ -6,13 +6,9 @@ SQLite alike (IMMEDIATE transactions queue the writers; the test database is a f
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import pytest
-from django.db import connections
 from rest_framework.test import APIClient
 
 from grids.models import User
@@ -21,32 +17,9 @@ from points.selectors import ledger_audit
 from points.services import points_award
 from tests.factories import BuildingFactory, UserFactory
 from tests.points.factories import EarningRuleFactory, RewardFactory, give_points
+from tests.threads import run_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-T = TypeVar("T")
-
-
-def run_parallel(count: int, work: Callable[[int], T]) -> list[T]:
-    """Run ``work(i)`` in ``count`` threads released at the same instant."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - surfaced by the assertions below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return results
 
 
 def residents(count: int, points: int) -> list[User]:

@@ -6,14 +6,10 @@ IMMEDIATE transactions queue them. Both must give the same answer.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -22,34 +18,11 @@ from grids.models import User
 from points.models import EarnKind, LedgerEntry
 from tests.factories import make_staff
 from tests.points.factories import EarningRuleFactory
+from tests.threads import run_parallel
 from tests.volunteers.factories import ActivityFactory, ProfileFactory
 from volunteers.models import HoursStatus, Signup, SignupStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-T = TypeVar("T")
-
-
-def run_parallel(count: int, work: Callable[[int], T]) -> list[T]:
-    """Run ``work(i)`` in ``count`` threads released at the same instant."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=120)
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - surfaced by the assertions below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
-    return results
 
 
 def post_as(user: User, url: str) -> tuple[int, dict]:

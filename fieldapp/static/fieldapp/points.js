@@ -70,6 +70,9 @@ async function showVouchers() {
 }
 
 async function showVoucher(code) {
+  // No code and no QR until this voucher is known: another voucher's stays hidden.
+  $("voucher-qr").hidden = true;
+  $("voucher-code").textContent = "";
   const voucher = await cachedGet("vouchers/" + encodeURIComponent(code) + "/");
   $("voucher-name").textContent = localized(voucher.reward, "name");
   $("voucher-code").textContent = voucher.code;
