@@ -11,6 +11,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -158,6 +159,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels ---------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    # Parallel test processes share CI's one Redis: each gets a database of its own, so
+    # that one's cache.clear() and groups ("user.5" exists in both test databases) never
+    # reach the other. Processes a test starts inherit the variable, and so the database.
+    _worker = int(os.environ["PYTEST_XDIST_WORKER"][2:] or 0)
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{_worker + 1}").geturl()
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

@@ -11,11 +11,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from config import dashboard, fieldapp, health
 from config.api.auth import LogoutAllApi, LogoutApi, TokenApi
 from config.api.handlers import json_or_html_404, json_or_html_500
-from config.api.ids import IdConverter
+from config.api.ids import IdConverter, SegmentConverter
 from config.realtime.api import EventTypesApi, WsTicketApi
 
 # `<id:pk>` in every app's URLs: ids past the 64-bit range do not match (a 404).
 register_converter(IdConverter, "id")
+# `<segment:code>` for codes and names in a path: no NUL byte (PostgreSQL refuses it).
+register_converter(SegmentConverter, "segment")
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),

@@ -28,7 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="hazard-photo-upload",
     ),
     path(
-        "photos/<id:pk>/<str:size>/",
+        "photos/<id:pk>/<segment:size>/",
         photos.PhotoFileApi.as_view(),
         name="hazard-photo-file",
     ),
@@ -40,7 +40,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inspections/", patrols.InspectionListApi.as_view(), name="inspection-list"),
     path("inspections/due/", patrols.InspectionDueApi.as_view(), name="inspection-due"),
     path(
-        "inspections/<id:pk>/items/<str:code>/photo/",
+        "inspections/<id:pk>/items/<segment:code>/photo/",
         photos.InspectionItemPhotoApi.as_view(),
         name="inspection-item-photo",
     ),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("rewards/", api.RewardListApi.as_view(), name="rewards"),
     path("rewards/<id:reward_id>/redeem/", api.RewardRedeemApi.as_view(), name="reward-redeem"),
     path("vouchers/", api.VoucherListApi.as_view(), name="vouchers"),
-    path("vouchers/<str:code>/", api.VoucherDetailApi.as_view(), name="voucher-detail"),
-    path("vouchers/<str:code>/cancel/", api.VoucherCancelApi.as_view(), name="voucher-cancel"),
-    path("vouchers/<str:code>/fulfil/", api.VoucherFulfilApi.as_view(), name="voucher-fulfil"),
+    path("vouchers/<segment:code>/", api.VoucherDetailApi.as_view(), name="voucher-detail"),
+    path("vouchers/<segment:code>/cancel/", api.VoucherCancelApi.as_view(), name="voucher-cancel"),
+    path("vouchers/<segment:code>/fulfil/", api.VoucherFulfilApi.as_view(), name="voucher-fulfil"),
 ]

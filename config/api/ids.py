@@ -32,6 +32,19 @@ class IdConverter:
         return str(value)
 
 
+class SegmentConverter:
+    """``<segment:code>`` in a URL: what ``<str:...>`` takes but a NUL byte, which no code or
+    name contains and PostgreSQL refuses in a text value: such a path is a 404."""
+
+    regex = "[^/\\x00]{1,200}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 class IdFormField(forms.IntegerField):
     """A form field for an id: a whole number from 1 to ``MAX_ID``."""
 

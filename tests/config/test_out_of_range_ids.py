@@ -96,3 +96,19 @@ def test_a_write_to_an_id_path_past_the_range_is_404(
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/vouchers/AB%00CD/", "/api/v1/vouchers/AB%00CD/fulfil/", "/api/v1/photos/1/x%00/"],
+)
+def test_a_nul_byte_in_a_path_code_is_a_404_not_a_database_error(
+    path: str, client_for: Callable[[User], APIClient]
+) -> None:
+    # PostgreSQL refuses NUL in text: looked up, it was a 500 there (schema fuzzing found it).
+    client = client_for(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.post(path) if path.endswith("fulfil/") else client.get(path)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
