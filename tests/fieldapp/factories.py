@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.db import connections
+
 from grids.models import Enterprise
 from inspections.models import ChecklistTemplate
 from points.models import Reward
@@ -123,7 +125,16 @@ def in_thread(function: Callable[..., T], **kwargs: Any) -> T:
     async_to_sync; the realtime seam needs it to hand events to the channel layer on commit.
     """
     result: list[Any] = []
-    thread = threading.Thread(target=lambda: result.append(function(**kwargs)))
+
+    def run() -> None:
+        try:
+            result.append(function(**kwargs))
+        finally:
+            # The thread's connection goes back to the pool (PostgreSQL): one left open per
+            # call ran the server's pool dry after a few dozen calls.
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join()
     if not result:
