@@ -46,6 +46,24 @@ def reported(city: City, user: Any = None, description: str = "楼道堆放杂�
     ).hazard
 
 
+def worker_on_an_assigned_hazard(asgi_server: str, new_page: Any) -> tuple[City, Hazard, Any]:
+    """The worker, signed in on a small phone, looking at a hazard assigned to them."""
+    city = build_city()
+    hazard = reported(city)
+    in_thread(
+        hazard_assign,
+        user=city.staff,
+        hazard_id=hazard.pk,
+        version=hazard.version,
+        assignee_id=city.worker.pk,
+    )
+    page = new_page(viewport=PHONES["small"], **GEO)
+    sign_in(page, asgi_server, "worker")
+    page.locator(f"#assigned-list [data-hazard='{hazard.pk}']").click()
+    page.locator("#step-start").wait_for()
+    return city, hazard, page
+
+
 def go_home(page: Any) -> None:
     page.locator(".bar h1 a").click()
     page.locator("#home").wait_for()
@@ -60,19 +78,7 @@ def waiting_texts(page: Any) -> list[str]:
 def test_a_comment_being_written_survives_the_redraw_a_step_causes(
     asgi_server: str, new_page: Any
 ) -> None:
-    city = build_city()
-    hazard = reported(city)
-    in_thread(
-        hazard_assign,
-        user=city.staff,
-        hazard_id=hazard.pk,
-        version=hazard.version,
-        assignee_id=city.worker.pk,
-    )
-    page = new_page(viewport=PHONES["small"], **GEO)
-    sign_in(page, asgi_server, "worker")
-    page.locator(f"#assigned-list [data-hazard='{hazard.pk}']").click()
-    page.locator("#step-start").wait_for()
+    city, hazard, page = worker_on_an_assigned_hazard(asgi_server, new_page)
 
     page.locator("#comment-note").fill("业主下午在家")
     page.locator("#step-start").click()
@@ -85,19 +91,7 @@ def test_a_comment_being_written_survives_the_redraw_a_step_causes(
 def test_a_workers_offline_day_is_sent_once_in_order(
     asgi_server: str, new_page: Any, photo: Path
 ) -> None:
-    city = build_city()
-    hazard = reported(city)
-    in_thread(
-        hazard_assign,
-        user=city.staff,
-        hazard_id=hazard.pk,
-        version=hazard.version,
-        assignee_id=city.worker.pk,
-    )
-    page = new_page(viewport=PHONES["small"], **GEO)
-    sign_in(page, asgi_server, "worker")
-    page.locator(f"#assigned-list [data-hazard='{hazard.pk}']").click()
-    page.locator("#step-start").wait_for()
+    city, hazard, page = worker_on_an_assigned_hazard(asgi_server, new_page)
 
     page.context.set_offline(True)
     page.locator("#step-start").click()
