@@ -79,4 +79,5 @@ MODULES = (
     "fieldapp/points.js", "fieldapp/live.js", "fieldapp/icon-192.png", "fieldapp/icon-512.png",
     "fieldapp/icon-maskable-512.png",
     "fieldapp/volunteers.js", "fieldapp/dispatch.js", "fieldapp/dispatch_home.js",
+    "fieldapp/dispatch_open.js",
 )  # fmt: skip

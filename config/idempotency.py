@@ -12,7 +12,8 @@ header on the voucher and replay through the same core, ``replay_by_key``. A new
 with a write a phone may retry gives its row a unique ``client_uuid`` and a
 ``fingerprint`` (``content_fingerprint`` of what was sent), and calls
 ``idempotent_replay`` first in its service; a key that races (IntegrityError on the
-unique key) is answered by replaying once more.
+unique key) is answered by replaying once more. Its API takes the key with
+``client_uuid_field()`` and answers a replay 200 where a new write is 201.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from config.api.errors import Conflict
 
@@ -73,5 +76,18 @@ def idempotent_replay(
         same=lambda row: getattr(row, "fingerprint") == fingerprint,  # noqa: B009 - any model
         conflict=lambda row: Conflict(
             conflict_message, code="client_uuid_reused", current=current(row)
+        ),
+    )
+
+
+def client_uuid_field() -> serializers.UUIDField:
+    """The ``client_uuid`` of a request body, described once for every API that takes it."""
+    return serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Made by the phone when the user tapped; a retry with the same UUID answers as "
+            "the first send did, instead of doing it twice or answering 409."
         ),
     )

@@ -6,6 +6,7 @@ scoped by ``dispatch.selectors`` to the communities the reader serves.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -31,6 +32,8 @@ from volunteers.models import Skill
 
 class DispatchOpenForm(forms.Form):
     hazard = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Made when the form is shown: a double click or a resent POST opens one dispatch.
+    client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90, required=False)
     lng = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180, required=False)
     address = forms.CharField(label=_("exact place"), max_length=200, required=False)
@@ -132,7 +135,7 @@ class DispatchAdmin(admin.ModelAdmin):
                 if opened is not None:
                     return redirect("admin:dispatch_dispatch_change", opened.pk)
         else:
-            form = DispatchOpenForm(initial=self._initial(request))
+            form = DispatchOpenForm(initial={**self._initial(request), "client_uuid": uuid.uuid4()})
         return self._render(request, "open.html", title=gettext("Open a dispatch"), form=form)
 
     def _initial(self, request: HttpRequest) -> dict[str, Any]:
@@ -154,7 +157,11 @@ class DispatchAdmin(admin.ModelAdmin):
         try:
             hazard = hazard_get(user=request.user, hazard_id=hazard_id) if hazard_id else None
             return dispatch_open(user=request.user, hazard=hazard, **data)
-        except (ValidationError, PermissionDenied, Http404) as error:
+        except (ValidationError, PermissionDenied, Http404, Conflict) as error:
+            if isinstance(error, Conflict):
+                error = ValidationError(
+                    gettext("This form was already used to open a dispatch: open a new form.")
+                )
             for message in getattr(error, "messages", None) or [str(error)]:
                 form.add_error(None, message)
             return None

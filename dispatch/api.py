@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.lists import ScopedListApi
+from config.api.times import MomentField
+from config.idempotency import client_uuid_field
 from dispatch.models import (
     MAX_PEOPLE,
     PROGRESS_STEPS,
@@ -145,7 +147,8 @@ class DispatchListApi(ScopedListApi):
     """Dispatches of my communities, newest first; POST opens one in one action."""
 
     # 404: the hazard named in the request does not exist or is not the caller's to see.
-    extra_error_codes = [404]
+    # 409: the client_uuid was used before for another dispatch.
+    extra_error_codes = [404, 409]
 
     class InputSerializer(serializers.Serializer):
         lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
@@ -161,6 +164,7 @@ class DispatchListApi(ScopedListApi):
         is_drill = serializers.BooleanField(default=False)
         address = serializers.CharField(required=False, allow_blank=True, max_length=200)
         description = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        client_uuid = client_uuid_field()
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             has_place = "lat" in attrs and "lng" in attrs
@@ -183,7 +187,12 @@ class DispatchListApi(ScopedListApi):
     @extend_schema(
         tags=TAGS,
         request=InputSerializer,
-        responses={201: DispatchSerializer},
+        responses={201: DispatchSerializer, 200: DispatchSerializer},
+        description=_(
+            "201 with the new dispatch; 200 with the same dispatch for a retry with the same "
+            "client_uuid (nobody is asked twice); 409 `client_uuid_reused` for the same UUID "
+            "with other content."
+        ),
         examples=[
             OpenApiExample(
                 "CPR near a building",
@@ -195,6 +204,7 @@ class DispatchListApi(ScopedListApi):
                     "people_needed": 2,
                     "urgency": "emergency",
                     "description": "老人晕倒，需要心肺复苏",
+                    "client_uuid": "5f0c2d9e-3c1b-4a57-9d2e-7b6a1f0e8c44",
                 },
             ),
             OpenApiExample(
@@ -212,7 +222,8 @@ class DispatchListApi(ScopedListApi):
             fields["hazard"] = hazard_get(user=request.user, hazard_id=fields["hazard"])
         dispatch = dispatch_open(user=request.user, **fields)
         shown = dispatch_get(user=request.user, dispatch_id=dispatch.pk)
-        return Response(DispatchSerializer(shown).data, status=status.HTTP_201_CREATED)
+        answer = status.HTTP_200_OK if dispatch.replayed else status.HTTP_201_CREATED
+        return Response(DispatchSerializer(shown).data, status=answer)
 
 
 class DispatchDetailApi(APIView):
@@ -321,15 +332,35 @@ class OfferProgressApi(APIView):
         step = serializers.ChoiceField(
             choices=[(step.value, step.label) for step in PROGRESS_STEPS]
         )
+        occurred_at = MomentField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text=_(
+                "When the volunteer tapped it on the phone (it may reach us later). Kept "
+                "between the step before it and now; the server's time when left out."
+            ),
+        )
 
     @extend_schema(
         tags=TAGS,
         request=InputSerializer,
         responses=MyOfferSerializer,
-        examples=[OpenApiExample("Arrived", request_only=True, value={"step": "arrived"})],
+        examples=[
+            OpenApiExample(
+                "Arrived",
+                request_only=True,
+                value={"step": "arrived", "occurred_at": "2026-12-04T09:41:07+08:00"},
+            )
+        ],
     )
     def post(self, request: Request, offer_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        offer_progress(user=request.user, offer_id=offer_id, step=data.validated_data["step"])
+        offer_progress(
+            user=request.user,
+            offer_id=offer_id,
+            step=data.validated_data["step"],
+            occurred_at=data.validated_data["occurred_at"],
+        )
         return Response(MyOfferSerializer(offer_get(user=request.user, offer_id=offer_id)).data)

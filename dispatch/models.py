@@ -134,6 +134,16 @@ class Dispatch(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
+    # A phone opening one with a weak signal retries under the UUID made when it was tapped
+    # (config.idempotency): one incident, one dispatch, however often it is sent.
+    client_uuid = models.UUIDField(_("client UUID"), null=True, blank=True, unique=True)
+    fingerprint = models.CharField(
+        _("content fingerprint"), max_length=64, blank=True, editable=False
+    )
+
+    # Not a column: True when dispatch_open answered a retry with the dispatch it opened the
+    # first time (the API answers 200 instead of 201).
+    replayed = False
 
     class Meta:
         verbose_name = _("dispatch")

@@ -18,18 +18,20 @@ twice, late, or re-armed by ``dispatch_resume`` after a killed runner never wide
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api.errors import Conflict
+from config.idempotency import content_fingerprint, idempotent_replay
 from dispatch import events
 from dispatch.models import (
     MAX_PEOPLE,
@@ -70,7 +72,6 @@ def _area(community_name: str, grid: Grid | None) -> str:
     return f"{community_name} {grid.name}" if grid is not None else community_name
 
 
-@transaction.atomic
 def dispatch_open(
     *,
     user: Any,
@@ -83,14 +84,25 @@ def dispatch_open(
     address: str = "",
     description: str = "",
     hazard: Any | None = None,
+    client_uuid: uuid.UUID | None = None,
 ) -> Dispatch:
-    """Open a dispatch at a place (or a hazard's) and offer it to the first ring at once."""
+    """Open a dispatch at a place (or a hazard's) and offer it to the first ring at once.
+
+    With ``client_uuid`` a retry of the same request returns the dispatch the first send
+    opened (``replayed`` True) and asks nobody again; the same UUID with other content is a
+    409."""
     if hazard is not None:
         lat = hazard.lat if lat is None else lat
         lng = hazard.lng if lng is None else lng
         address = address or hazard.address
     if lat is None or lng is None:
         raise ValidationError({"lat": _("Give the place: latitude and longitude, or a hazard.")})
+    fingerprint = content_fingerprint(
+        round(lat, 6), round(lng, 6), people_needed, skill.code if skill else None, urgency,
+        is_drill, address.strip(), description.strip(), hazard.pk if hazard else None, user.pk,
+    )  # fmt: skip
+    if (replay := _replay(client_uuid, fingerprint)) is not None:
+        return replay
     if not 1 <= people_needed <= MAX_PEOPLE:
         raise ValidationError(
             {"people_needed": _("Ask for between 1 and %(max)d people.") % {"max": MAX_PEOPLE}}
@@ -100,28 +112,49 @@ def dispatch_open(
     place = locate(lat=lat, lng=lng)
     if not _may_open(user, place.community.pk, place.grid):
         raise PermissionDenied(_("You may open a dispatch only in a community you serve."))
-    rings = list(settings.DISPATCH_RINGS_M)
-    dispatch = Dispatch.objects.create(
-        community=place.community,
-        grid=place.grid,
-        hazard=hazard,
-        lat=lat,
-        lng=lng,
-        address=address or place.building.address or place.building.name,
-        area=_area(place.community.name, place.grid),
-        description=description,
-        skill=skill,
-        people_needed=people_needed,
-        urgency=urgency,
-        is_drill=is_drill,
-        rings_m=rings,
-        ring_seconds=settings.DISPATCH_RING_SECONDS,
-        offers_per_person=settings.DISPATCH_OFFERS_PER_PERSON,
-        opened_by=user,
-    )
-    events.announce_dispatch(type=events.OPENED, dispatch=dispatch)
-    _search(dispatch, now=timezone.now())
+    try:
+        with transaction.atomic():
+            dispatch = Dispatch.objects.create(
+                community=place.community,
+                grid=place.grid,
+                hazard=hazard,
+                lat=lat,
+                lng=lng,
+                address=address or place.building.address or place.building.name,
+                area=_area(place.community.name, place.grid),
+                description=description,
+                skill=skill,
+                people_needed=people_needed,
+                urgency=urgency,
+                is_drill=is_drill,
+                rings_m=list(settings.DISPATCH_RINGS_M),
+                ring_seconds=settings.DISPATCH_RING_SECONDS,
+                offers_per_person=settings.DISPATCH_OFFERS_PER_PERSON,
+                opened_by=user,
+                client_uuid=client_uuid,
+                fingerprint=fingerprint if client_uuid else "",
+            )
+            events.announce_dispatch(type=events.OPENED, dispatch=dispatch)
+            _search(dispatch, now=timezone.now())
+    except IntegrityError:
+        # A parallel retry with the same UUID won the race: answer with its dispatch.
+        if client_uuid is None or (replay := _replay(client_uuid, fingerprint)) is None:
+            raise
+        return replay
     return dispatch
+
+
+def _replay(client_uuid: uuid.UUID | None, fingerprint: str) -> Dispatch | None:
+    replay = idempotent_replay(
+        Dispatch.objects.all(),
+        client_uuid=client_uuid,
+        fingerprint=fingerprint,
+        conflict_message=_("This client UUID was already used to open a different dispatch."),
+        current=lambda existing: {"id": existing.pk, "status": existing.status},
+    )
+    if replay is not None:
+        replay.replayed = True
+    return replay
 
 
 # --- Rings ------------------------------------------------------------------------------------
@@ -361,8 +394,15 @@ def offer_decline(*, user: Any, offer_id: int) -> Offer:
 
 
 @transaction.atomic
-def offer_progress(*, user: Any, offer_id: int, step: str) -> Offer:
-    """On the way, arrived, at the task, done: forward only, each with its time."""
+def offer_progress(
+    *, user: Any, offer_id: int, step: str, occurred_at: datetime | None = None
+) -> Offer:
+    """On the way, arrived, at the task, done: forward only, each with its time.
+
+    ``occurred_at`` is when the volunteer tapped it on the phone, which may be minutes
+    before a weak signal let it through. A phone's clock is not trusted beyond the facts
+    the server holds: the time recorded is never later than now and never earlier than the
+    step before it (or the acceptance)."""
     if step not in PROGRESS_STEPS:
         raise ValidationError(
             {"step": _("Choose one of: en_route, arrived, on_task, done.")}, code="invalid"
@@ -378,14 +418,26 @@ def offer_progress(*, user: Any, offer_id: int, step: str) -> Offer:
             current=_offer_snapshot(offer),
         )
     now = timezone.now()
+    at = _step_time(offer, occurred_at, now=now)
     offer.status = step
-    setattr(offer, PROGRESS_STEPS[OfferStatus(step)], now)
+    setattr(offer, PROGRESS_STEPS[OfferStatus(step)], at)
     offer.save(update_fields=["status", PROGRESS_STEPS[OfferStatus(step)]])
-    if step in (OfferStatus.ARRIVED, OfferStatus.ON_TASK) and dispatch.first_arrived_at is None:
-        dispatch.first_arrived_at = now
+    if step in (OfferStatus.ARRIVED, OfferStatus.ON_TASK) and (
+        dispatch.first_arrived_at is None or at < dispatch.first_arrived_at
+    ):
+        dispatch.first_arrived_at = at
         dispatch.save(update_fields=["first_arrived_at"])
     events.announce_offer_change(offer=offer, dispatch=dispatch)
     return offer
+
+
+def _step_time(offer: Offer, occurred_at: datetime | None, *, now: datetime) -> datetime:
+    """The phone's time of a step, kept between the last recorded step and now."""
+    if occurred_at is None:
+        return now
+    earlier = [offer.accepted_at, *(getattr(offer, field) for field in PROGRESS_STEPS.values())]
+    floor = max((at for at in earlier if at is not None), default=offer.offered_at)
+    return min(max(occurred_at, floor), now)
 
 
 # --- Staff -------------------------------------------------------------------------------------

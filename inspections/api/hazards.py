@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from config.api.ids import IdField
 from config.api.lists import ScopedListApi
 from config.api.pagination import CursorPagination
+from config.idempotency import client_uuid_field
 from grids.models import RiskColour
 from inspections import services
 from inspections.api.serializers import (
@@ -158,18 +159,6 @@ class HazardDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         hazard = hazard_detail(user=request.user, hazard_id=pk)
         return Response(HazardDetailSerializer(hazard, context=serializer_context(request)).data)
-
-
-def client_uuid_field() -> serializers.UUIDField:
-    return serializers.UUIDField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=_(
-            "Made by the phone when the user tapped; a retry with the same UUID answers as "
-            "the first send did, instead of doing it twice or answering 409."
-        ),
-    )
 
 
 class VersionSerializer(serializers.Serializer):

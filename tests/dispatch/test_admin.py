@@ -3,6 +3,7 @@ on its status board, close it; figures on the dashboard without drills."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -40,6 +41,29 @@ def test_staff_open_a_dispatch_from_the_workbench_form(scene: Scene) -> None:
     board = client.get(response["Location"])
     assert board.status_code == 200
     assert volunteer.public_name in board.content.decode()
+
+
+def test_the_open_form_sent_twice_opens_one_dispatch(scene: Scene) -> None:
+    scene.make_volunteer(100)
+    client = _signed_in(scene.staff)
+    form = client.get("/admin/dispatch/dispatch/add/").content.decode()
+    key = re.search(r'name="client_uuid" value="([0-9a-f-]{36})"', form)
+    assert key is not None
+    body = {"lat": INCIDENT[0], "lng": INCIDENT[1], "people_needed": 1, "urgency": "urgent"}
+
+    first = client.post("/admin/dispatch/dispatch/add/", {**body, "client_uuid": key[1]})
+    again = client.post("/admin/dispatch/dispatch/add/", {**body, "client_uuid": key[1]})
+    edited = client.post(
+        "/admin/dispatch/dispatch/add/", {**body, "people_needed": 2, "client_uuid": key[1]}
+    )
+
+    dispatch = Dispatch.objects.get()
+    assert (
+        first["Location"] == again["Location"] == f"/admin/dispatch/dispatch/{dispatch.pk}/change/"
+    )
+    assert edited.status_code == 200
+    assert "already used to open a dispatch" in edited.content.decode()
+    assert dispatch.offers.count() == 1
 
 
 def test_a_form_without_a_place_is_shown_again_with_the_reason(scene: Scene) -> None:

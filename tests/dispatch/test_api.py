@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dispatch.models import Dispatch, Offer
@@ -97,6 +100,70 @@ def test_steps_on_the_way_through_the_api(scene: Scene, client_for: Client) -> N
     assert arrived.json()["arrived_at"] is not None
     assert wrong.status_code == 400
     assert set(wrong.json()["fields"]) == {"step"}
+
+
+def test_a_retried_open_with_the_same_client_uuid_opens_one_dispatch(
+    scene: Scene, client_for: Client
+) -> None:
+    scene.make_volunteer(120)
+    client = client_for(scene.staff)
+    body = _open_body(client_uuid=str(uuid.uuid4()), description="漏水")
+
+    first = client.post("/api/v1/dispatches/", body, format="json")
+    again = client.post("/api/v1/dispatches/", body, format="json")
+    other = client.post("/api/v1/dispatches/", {**body, "description": "起火"}, format="json")
+
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
+    assert again.json()["id"] == first.json()["id"]
+    assert other.json()["code"] == "client_uuid_reused"
+    assert other.json()["current"] == {"id": first.json()["id"], "status": "open"}
+    assert Dispatch.objects.count() == 1
+    assert Offer.objects.count() == 1  # nobody was asked twice
+
+
+def test_a_step_sent_late_keeps_the_time_it_was_tapped(scene: Scene, client_for: Client) -> None:
+    volunteer = scene.make_volunteer(100)
+    dispatch = dispatch_open(user=scene.staff, lat=INCIDENT[0], lng=INCIDENT[1])
+    offer = dispatch.offers.get()
+    client = client_for(volunteer)
+    client.post(f"/api/v1/dispatch-offers/{offer.pk}/accept/")
+    ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+    Offer.objects.filter(pk=offer.pk).update(accepted_at=ten_minutes_ago)
+    tapped = timezone.now() - timedelta(minutes=4)
+
+    on_way = client.post(
+        f"/api/v1/dispatch-offers/{offer.pk}/progress/",
+        {"step": "en_route", "occurred_at": tapped.isoformat()},
+        format="json",
+    )
+    # A phone whose clock runs an hour fast: never recorded later than the server's now.
+    ahead = client.post(
+        f"/api/v1/dispatch-offers/{offer.pk}/progress/",
+        {"step": "arrived", "occurred_at": (timezone.now() + timedelta(hours=1)).isoformat()},
+        format="json",
+    )
+    # One an hour slow: never before the step before it.
+    behind = client.post(
+        f"/api/v1/dispatch-offers/{offer.pk}/progress/",
+        {"step": "done", "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat()},
+        format="json",
+    )
+    nonsense = client.post(
+        f"/api/v1/dispatch-offers/{offer.pk}/progress/",
+        {"step": "done", "occurred_at": "yesterday"},
+        format="json",
+    )
+
+    offer.refresh_from_db()
+    dispatch.refresh_from_db()
+    assert on_way.status_code == ahead.status_code == behind.status_code == 200
+    assert offer.en_route_at == tapped
+    assert offer.arrived_at is not None
+    assert tapped < offer.arrived_at <= timezone.now()
+    assert dispatch.first_arrived_at == offer.arrived_at
+    assert offer.done_at == offer.arrived_at
+    assert nonsense.status_code == 400
+    assert set(nonsense.json()["fields"]) == {"occurred_at"}
 
 
 @pytest.mark.parametrize(

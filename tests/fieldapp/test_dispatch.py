@@ -8,6 +8,7 @@ when the signal is back, and a late one answered "already filled"."""
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from django.utils import timezone
 from dispatch.models import Dispatch, Offer, OfferStatus, Urgency
 from dispatch.services import dispatch_open, offer_accept
 from grids.models import User
+from inspections.services import hazard_report
 from tests.factories import UserFactory
 from tests.fieldapp.factories import (
     GEO,
@@ -241,3 +243,107 @@ def test_the_grid_worker_sees_the_dispatch_of_their_grid(asgi_server: str, new_p
     assert "需要 2 人，已有 0 人接受" in card.inner_text()
     assert "一键调度" in page.locator("#status").inner_text()
     shoot(page, "dispatch-grid-worker")
+
+
+def test_the_grid_worker_calls_volunteers_from_a_hazard_in_one_form(
+    asgi_server: str, new_page: Any
+) -> None:
+    city = build_city()
+    volunteer = on_duty_volunteer(city, "neighbour", 200)
+    hazard = in_thread(
+        hazard_report,
+        user=city.resident,
+        category_code="fire-exit",
+        description="楼道堆满纸箱，有人被困",
+        lat=HERE[0],
+        lng=HERE[1],
+        attributes={"floor": 2, "blocked": "fully"},
+    ).hazard
+    page = new_page(viewport=PHONES["small"])
+    sign_in(page, asgi_server, "worker")
+    page.goto(f"{asgi_server}/hazards/{hazard.pk}")
+
+    page.locator("#hazard-call-volunteers").click()
+    form = page.locator("#dispatch-form")
+    form.wait_for(state="visible")
+    page.locator("#dispatch-hazard").filter(has_text=hazard.number).wait_for()
+    assert "楼道堆满纸箱" in page.locator("#dispatch-description").input_value()
+    page.get_by_label("需要人数").fill("2")
+    page.get_by_label("危急").check()
+    shoot(page, "dispatch-open-form")
+    assert_accessible(page)
+    page.get_by_label("需要人数").fill("0")  # refused on the phone, nothing queued
+    page.get_by_role("button", name="立即呼叫最近的志愿者").click()
+    page.locator(".field-error").filter(has_text="1 到 20").wait_for()
+    assert outbox_count(page) == 0 and not Dispatch.objects.exists()
+    page.get_by_label("需要人数").fill("2")
+
+    page.get_by_role("button", name="立即呼叫最近的志愿者").click()
+
+    page.locator("#status").filter(has_text="调度已发起").wait_for()
+    assert "1 名志愿者" in page.locator("#status").inner_text()
+    dispatch = Dispatch.objects.get()
+    assert (dispatch.hazard_id, dispatch.people_needed, dispatch.urgency) == (
+        hazard.pk, 2, Urgency.EMERGENCY,
+    )  # fmt: skip
+    assert dispatch.opened_by == city.worker and dispatch.client_uuid is not None
+    assert Offer.objects.get().volunteer == volunteer
+    page.locator("#grid-dispatches [data-dispatch]").filter(has_text="需要 2 人").wait_for()
+    shoot(page, "dispatch-opened-home")
+
+
+def test_a_dispatch_opened_with_no_signal_says_nobody_was_asked_and_is_sent_once(
+    asgi_server: str, new_page: Any
+) -> None:
+    city = build_city()
+    on_duty_volunteer(city, "neighbour", 200)
+    page = new_page(viewport=PHONES["large"], **GEO)
+    sign_in(page, asgi_server, "staff")
+
+    page.locator("#home-call-volunteers").click()
+    page.locator("#dispatch-place").filter(has_text="梅园新村社区").wait_for()
+    page.get_by_label("现场情况").fill("老人在楼下摔倒，需要帮忙扶起")
+    page.get_by_label("演练").check()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="立即呼叫最近的志愿者").click()
+
+    page.locator("#status").filter(has_text="调度尚未发起").wait_for()
+    page.locator("#home-dispatch-waiting").filter(has_text="尚未呼叫任何人").wait_for()
+    shoot(page, "dispatch-open-queued")
+    assert not Dispatch.objects.exists()
+    assert outbox_count(page) == 1
+
+    page.context.set_offline(False)
+
+    page.locator("#status").filter(has_text="调度已发起").wait_for(timeout=15_000)
+    page.locator("#home-dispatch-waiting").wait_for(state="hidden")
+    dispatch = Dispatch.objects.get()
+    assert dispatch.is_drill and (dispatch.lat, dispatch.lng) == HERE
+    page.reload()
+    page.locator("#grid-dispatches [data-dispatch]").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert Dispatch.objects.count() == 1 and outbox_count(page) == 0
+
+
+def test_a_step_sent_late_keeps_the_time_it_was_tapped(asgi_server: str, new_page: Any) -> None:
+    city = build_city()
+    volunteer = on_duty_volunteer(city, "neighbour", 200)
+    dispatch = open_dispatch(city)
+    offer = in_thread(offer_accept, user=volunteer, offer_id=dispatch.offers.get().pk)
+    page = new_page(viewport=PHONES["large"])
+    sign_in(page, asgi_server, "neighbour")
+    page.goto(f"{asgi_server}/dispatch/offers/{offer.pk}")
+    page.locator("[data-progress='arrived']").wait_for()
+
+    page.context.set_offline(True)
+    tapped = timezone.now()
+    page.locator("[data-progress='arrived']").click()
+    page.locator("#status").filter(has_text="您点按的时间").wait_for()
+    page.wait_for_timeout(3000)  # the signal comes back three seconds later
+    back_online = timezone.now()
+    page.context.set_offline(False)
+
+    page.locator("[data-step='arrived'] .step-done").wait_for(timeout=15_000)
+    offer.refresh_from_db()
+    assert offer.arrived_at is not None
+    assert tapped - timedelta(seconds=1) <= offer.arrived_at < back_online

@@ -15,6 +15,7 @@ import "./kinds.js";
 import "./volunteers.js";
 import "./dispatch.js";
 import "./dispatch_home.js";
+import "./dispatch_open.js";
 import { photoPicker } from "./photos.js";
 
 const OPEN = ["reported", "assigned", "rectifying", "awaiting_verification"];
@@ -143,10 +144,13 @@ function onHazardEvent(event) {
 /** Retry the outbox (app start, back online, every minute) and say what went. */
 async function sendWaiting() {
   if (!token() || !me) return;
-  const before = (await outboxAll()).length;
-  if (!before) return;
+  const before = await outboxAll();
+  if (!before.length) return;
   const sent = await flushOutbox().catch(() => new Map());
-  if (sent.size) say(t("sentLater", { count: sent.size }));
+  // A kind may say what its write did (a dispatch: how many volunteers are asked).
+  const news = before.filter((item) => sent.has(item.uuid) && kindOf(item) && kindOf(item).sentText)
+    .map((item) => kindOf(item).sentText(sent.get(item.uuid)));
+  if (sent.size) say([t("sentLater", { count: sent.size }), ...news].join(" "));
   const left = await outboxAll();
   if (left.some((item) => item.error)) say(strings.someRefused, "error");
   if (sent.size) redrawAfterSending();

@@ -41,7 +41,8 @@ registerKind("dispatch.decline", {
 });
 registerKind("dispatch.progress", {
   label: (item) => t("outboxDispProgress", { step: strings["dispStep_" + item.payload.step], area: item.payload.area }),
-  send: (item) => postJson(offerPath(item, "progress"), { step: item.payload.step }),
+  // The time it was tapped, not the time a weak signal let it through.
+  send: (item) => postJson(offerPath(item, "progress"), { step: item.payload.step, occurred_at: new Date(item.createdAt).toISOString() }),
 });
 
 // ---- words ----

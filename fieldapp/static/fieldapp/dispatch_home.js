@@ -1,5 +1,5 @@
 // One-click dispatch on the home screen: the on-duty switch of every volunteer, the way
-// back to the dispatch I am on, and for a grid worker the live dispatches of their grid.
+// back to the dispatch I am on, and for a grid worker or staff the live dispatches they follow.
 "use strict";
 
 import { $, cachedGet, el, formatDate, strings, t } from "./api.js";
@@ -39,8 +39,9 @@ function showOnDispatch(offer) {
   banner.textContent = t("dispOnDispatch", { area: offer.area });
 }
 
+/** The live dispatches a grid worker or staff member follows (the server scopes the list). */
 async function showGridDispatches() {
-  if ($("home-worker").hidden) return;
+  if ($("home-worker").hidden && $("home-staff").hidden) { $("grid-dispatch-block").hidden = true; return; }
   let page;
   try { page = await cachedGet("dispatches/"); } catch (error) { return; }
   const live = page.results.filter((dispatch) => LIVE_DISPATCH.includes(dispatch.status));

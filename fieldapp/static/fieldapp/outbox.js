@@ -10,6 +10,9 @@
 //   });
 //   await enqueue("volunteer.checkin", { payload: {...}, photos: [blob] });
 //
+// An optional `sentText(answer)` says what the write did when it goes later, after the
+// app's "N waiting item(s) were sent" (a dispatch: how many volunteers are being asked).
+//
 // `send` may take several requests; `step(name, fn)` runs `fn` once and remembers its
 // result in the item, so a send cut off half-way resumes after the last finished step.
 // A refusal (4xx) stops the item and keeps the server's answer for the user to read.
