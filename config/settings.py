@@ -253,6 +253,11 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+# What one admin import may hold (config.exports.LimitedImportForm, grids.resources): a
+# community's buildings fit many times over; a whole city goes through manage.py
+# import_buildings, which streams. The preview page of a larger file would be unusable.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = 5000
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from config.api.errors import Conflict
-from config.exports import HeaderLabelledExportForm
+from config.exports import HeaderLabelledExportForm, LimitedImportForm
 from grids.display import local_minute, mask_phone, person_name
 from grids.models import (
     Building,
@@ -225,6 +225,7 @@ class ScopedImportMixin(ImportExportMixin):
     """Imports checked row by row (``grids.resources``) into the user's own communities."""
 
     export_form_class = HeaderLabelledExportForm
+    import_form_class = LimitedImportForm
     to_encoding = "utf-8-sig"  # Excel reads Chinese in a CSV only after a BOM
 
     def get_resource_kwargs(

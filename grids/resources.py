@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -54,7 +55,19 @@ class CheckedImport(resources.ModelResource):
         allowed = user_staff_communities(user) if user is not None else Community.objects.none()
         self.communities = {c.code: c for c in allowed}
         self.seen.clear()
+        self.check_size(dataset)
         self.check_headers(dataset)
+
+    def check_size(self, dataset: Any) -> None:
+        """More rows than one preview page can show usefully: refused before any is read."""
+        if len(dataset) > settings.IMPORT_MAX_ROWS:
+            raise ValueError(
+                _(
+                    "The file has %(rows)d rows; an import here takes at most %(max)d. Split "
+                    "it, or ask an administrator to run the import command for a whole city."
+                )
+                % {"rows": len(dataset), "max": settings.IMPORT_MAX_ROWS}
+            )
 
     def check_headers(self, dataset: Any) -> None:
         """A file without the columns that name a row is refused in the staff's language

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook
+from pytest_django.fixtures import SettingsWrapper
 
 from grids.models import Building, Enterprise
 from tests.city import City
@@ -95,3 +96,46 @@ def test_a_file_without_the_naming_columns_says_which_are_missing(city: City) ->
         response.content.decode()
     )
     assert "import_id_fields" not in response.content.decode()
+
+
+def test_a_file_with_more_rows_than_one_import_takes_is_refused_before_any_is_read(
+    city: City, settings: SettingsWrapper
+) -> None:
+    settings.IMPORT_MAX_ROWS = 3
+    client = Client()
+    client.force_login(city.staff)
+    rows = "".join(f"{city.community.code},新{n}号楼,,32.06,118.79,10\n" for n in range(4))
+
+    response = client.post(
+        "/admin/grids/building/import/",
+        {
+            "import_file": SimpleUploadedFile("b.csv", (HEADER + rows).encode()),
+            "format": CSV,
+            "resource": "0",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The file has 4 rows; an import here takes at most 3." in page
+    assert "import-preview" not in page
+    assert not Building.objects.filter(name__startswith="新").exists()
+
+
+def test_a_file_larger_than_one_import_takes_is_refused_before_it_is_read(
+    city: City, settings: SettingsWrapper
+) -> None:
+    settings.IMPORT_MAX_BYTES = 1024
+    client = Client()
+    client.force_login(city.staff)
+    big = (HEADER + f"{city.community.code},1号楼,{'很长的地址' * 200},32.06,118.79,10\n").encode()
+
+    response = client.post(
+        "/admin/grids/building/import/",
+        {"import_file": SimpleUploadedFile("b.csv", big), "format": CSV, "resource": "0"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "an import here takes at most 1.0\xa0KB" in page
+    assert "import-preview" not in page
