@@ -347,3 +347,22 @@ def test_a_step_sent_late_keeps_the_time_it_was_tapped(asgi_server: str, new_pag
     offer.refresh_from_db()
     assert offer.arrived_at is not None
     assert tapped - timedelta(seconds=1) <= offer.arrived_at < back_online
+
+
+def test_a_dispatch_the_server_refuses_stays_on_the_form_with_the_reason(
+    asgi_server: str, new_page: Any
+) -> None:
+    build_city()
+    far = {"permissions": ["geolocation"], "geolocation": {"latitude": 40.0, "longitude": 116.4}}
+    page = new_page(viewport=PHONES["small"], **far)
+    sign_in(page, asgi_server, "staff")
+    page.locator("#home-call-volunteers").click()
+    page.locator("#dispatch-place").filter(has_text="不在").wait_for()
+    page.get_by_label("现场情况").fill("有人受伤")
+
+    page.get_by_role("button", name="立即呼叫最近的志愿者").click()
+
+    page.locator("#status[data-tone='error']").filter(has_text="不在任何已覆盖社区内").wait_for()
+    assert page.locator("#dispatch-form").is_visible()
+    shoot(page, "dispatch-open-refused")
+    assert outbox_count(page) == 0 and not Dispatch.objects.exists()

@@ -7,9 +7,10 @@
 // a dispatch waiting for a signal says plainly that nobody has been asked yet.
 "use strict";
 
-import { $, api, cachedGet, categoryName, el, postJson, strings, t } from "./api.js";
-import { clearFieldErrors, flatFields, refusalText, say, showFieldErrors } from "./messages.js";
-import { enqueue, flushOutbox, outboxAll, outboxDelete, registerKind } from "./outbox.js";
+import { $, cachedGet, categoryName, el, postJson, strings, t } from "./api.js";
+import { clearFieldErrors, refusedOnForm, say, showFieldErrors } from "./messages.js";
+import { enqueue, flushOutbox, outboxAll, registerKind } from "./outbox.js";
+import { describePlaceIn } from "./report.js";
 import { back, currentRoute, go, route } from "./router.js";
 import { position } from "./volunteers.js";
 
@@ -81,13 +82,7 @@ async function locate() {
   const here = await position();
   if (!here) { $("dispatch-place").textContent = strings.noLocation; return; }
   target.place = { lat: Number(here.lat.toFixed(6)), lng: Number(here.lng.toFixed(6)) };
-  $("dispatch-place").textContent = strings.locationFound;
-  try {
-    const found = await api(`locate/?lat=${target.place.lat}&lng=${target.place.lng}`);
-    $("dispatch-place").textContent = t("locationIn", { place: [found.community && found.community.name, found.grid && found.grid.name].filter(Boolean).join(" · ") });
-  } catch (error) {
-    if (error.status === 400) $("dispatch-place").textContent = strings.outsideArea;
-  }
+  await describePlaceIn($("dispatch-place"), target.place.lat, target.place.lng);
 }
 
 /** Check everything before queueing, so the outbox only holds dispatches the server takes. */
@@ -127,7 +122,7 @@ async function send(event) {
     if (sent.has(item.uuid)) {
       await go("/", { replace: true });
       sayOpened(sent.get(item.uuid));
-    } else if (!(await refused(item.uuid))) {
+    } else if (!(await refusedOnForm(item.uuid, $("dispatch-form")))) {
       await go("/", { replace: true });
       say(strings.dispOpenQueued, "error");
     }
@@ -141,18 +136,6 @@ function openedText(dispatch) {
 }
 
 function sayOpened(dispatch) { say(openedText(dispatch), dispatch.offered ? "info" : "error"); }
-
-/** Refused at once (e.g. outside every community): it leaves the outbox; the form stays. */
-async function refused(uuid) {
-  const item = (await outboxAll()).find((candidate) => candidate.uuid === uuid);
-  if (!item || !item.error) return false;
-  await outboxDelete(uuid);
-  const fields = flatFields(item.error.body);
-  const named = Object.keys(fields).length ? showFieldErrors($("dispatch-form"), fields) : "";
-  const message = (item.error.body && item.error.body.message) || "";
-  say(named ? message + " " + named : refusalText({ status: item.error.status, body: item.error.body }), "error");
-  return true;
-}
 
 // ---- ways in: the home screen and a hazard's page ----
 

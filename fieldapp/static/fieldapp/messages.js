@@ -2,6 +2,7 @@
 "use strict";
 
 import { $, el, isNetworkError, statusWords, strings, t } from "./api.js";
+import { outboxAll, outboxDelete } from "./outbox.js";
 
 /**
  * Show a message in the status bar (sticky at the top of the screen, announced to screen
@@ -69,6 +70,21 @@ export function flatFields(body) {
     } else out[name] = value;
   }
   return out;
+}
+
+/**
+ * A form's write refused at once by the server (e.g. outside every community): it leaves
+ * the outbox and the form shows why, by field. True when it was refused.
+ */
+export async function refusedOnForm(uuid, form) {
+  const item = (await outboxAll()).find((candidate) => candidate.uuid === uuid);
+  if (!item || !item.error) return false;
+  await outboxDelete(uuid);
+  const fields = flatFields(item.error.body);
+  const named = Object.keys(fields).length ? showFieldErrors(form, fields) : "";
+  const message = (item.error.body && item.error.body.message) || "";
+  say(named ? message + " " + named : refusalText({ status: item.error.status, body: item.error.body }), "error");
+  return true;
 }
 
 /**

@@ -3,8 +3,8 @@
 "use strict";
 
 import { $, api, cachedGet, categoryName, el, localized, strings, t } from "./api.js";
-import { clearFieldErrors, refusalText, say, showFieldErrors, flatFields } from "./messages.js";
-import { enqueue, flushOutbox, outboxAll, outboxDelete } from "./outbox.js";
+import { clearFieldErrors, refusalText, refusedOnForm, say, showFieldErrors } from "./messages.js";
+import { enqueue, flushOutbox, outboxAll } from "./outbox.js";
 import { chosenPhotos } from "./photos.js";
 import { go, route } from "./router.js";
 
@@ -112,14 +112,16 @@ function locate() {
   );
 }
 
-async function describePlace() {
-  const place = $("report-place");
-  place.textContent = strings.locationFound;
+function describePlace() { return describePlaceIn($("report-place"), $("report-lat").value, $("report-lng").value); }
+
+/** Name the community and grid of a position in `node` (or say it is outside them all). */
+export async function describePlaceIn(node, lat, lng) {
+  node.textContent = strings.locationFound;
   try {
-    const found = await api(`locate/?lat=${$("report-lat").value}&lng=${$("report-lng").value}`);
-    place.textContent = t("locationIn", { place: [found.community && found.community.name, found.grid && found.grid.name].filter(Boolean).join(" · ") });
+    const found = await api(`locate/?lat=${lat}&lng=${lng}`);
+    node.textContent = t("locationIn", { place: [found.community && found.community.name, found.grid && found.grid.name].filter(Boolean).join(" · ") });
   } catch (error) {
-    if (error.status === 400) place.textContent = strings.outsideArea;
+    if (error.status === 400) node.textContent = strings.outsideArea;
   }
 }
 
@@ -162,7 +164,7 @@ async function send(event) {
       resetForm();
       await go("/report/sent/" + lastSent.id);
       say(strings.sentToServer);
-    } else if (await refused(item.uuid)) {
+    } else if (await refusedOnForm(item.uuid, $("report-form"))) {
       // kept on screen: the reporter corrects it and sends again
     } else {
       resetForm();
@@ -172,18 +174,6 @@ async function send(event) {
   } finally {
     $("report-send").disabled = false;
   }
-}
-
-/** A report refused at once (e.g. outside every community) leaves the outbox; the form stays. */
-async function refused(uuid) {
-  const item = (await outboxAll()).find((candidate) => candidate.uuid === uuid);
-  if (!item || !item.error) return false;
-  await outboxDelete(uuid);
-  const error = { status: item.error.status, body: item.error.body };
-  const fields = flatFields(item.error.body);
-  const named = Object.keys(fields).length ? showFieldErrors($("report-form"), fields) : "";
-  say(named ? (item.error.body.message || "") + " " + named : refusalText(error), "error");
-  return true;
 }
 
 function resetForm() {
