@@ -4,11 +4,13 @@ receipt cannot be told apart from a purged tip."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
@@ -16,6 +18,7 @@ from rest_framework.test import APIClient
 from inspections.tips.models import Tip, TipStatus
 from inspections.tips.receipts import RECEIPT_BITS, receipt_hash, receipt_new
 from inspections.tips.services import tips_purge
+from inspections.tips.throttling import WINDOW_S, _estimate
 from tests.tips.conftest import TipCity
 
 
@@ -65,6 +68,27 @@ def test_a_hundred_wrong_receipts_in_a_row_are_throttled_and_then_even_the_right
     refused = anonymous.post("/api/v1/tips/follow-up/", {"receipt": right})
     assert refused.status_code == 429
     assert "Retry-After" in refused.headers
+
+
+def test_a_new_minute_does_not_hand_a_guesser_a_fresh_allowance(
+    anonymous: APIClient, settings: SettingsWrapper
+) -> None:
+    window = int(time.time() // WINDOW_S)
+    settings.TIPS_LOOKUPS_OVERALL = 50
+    cache.set(f"tips:throttle:tips:all:{window - 1}", 100_000, timeout=WINDOW_S * 2)
+
+    refused = anonymous.post("/api/v1/tips/follow-up/", {"receipt": "1"})
+
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_the_wait_is_until_one_more_look_up_would_be_let_in() -> None:
+    now = 600.0 * WINDOW_S + 30  # half-way through a minute
+    # 20 this minute, 20 the last: 30 now; 20 x (1 - s/60) + 1 <= 10 from 33 s past the turn
+    seconds = next(wait for wait in range(0, 200) if _estimate(20, 20, now, now + wait) + 1 <= 10)
+    assert seconds == 30 + 33
+    assert _estimate(20, 20, now, now) == 30
 
 
 def test_the_overall_limit_holds_whatever_the_client(
