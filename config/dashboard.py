@@ -58,6 +58,11 @@ class Places:
     """The reader's places: what they may filter by, and the communities the figures cover.
 
     ``community_ids`` None means the whole city (an administrator without a filter).
+    ``whole_district_ids`` are the districts of which the reader reads every community, and
+    ``other_community_ids`` the chosen communities outside them: a summary kept per
+    district and per community (inspections.summary) reads a district's row for the one
+    and a community's for the other, the same figures as ``community_ids`` from far fewer
+    rows.
     """
 
     districts: list[tuple[int, str]]
@@ -65,6 +70,8 @@ class Places:
     community_ids: list[int] | None
     district_id: int | None = None
     community_id: int | None = None
+    whole_district_ids: list[int] = field(default_factory=list)
+    other_community_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -49,10 +49,21 @@ def dashboard_places(
     )
     if len(communities) > COMMUNITY_CHOICES_MAX:
         communities = []
+    if whole_city or community_id:
+        whole: list[int] = []
+    elif user_is_administrator(user):
+        whole = [district_id] if district_id else []
+    else:
+        managed = set(user_managed_district_ids(user))
+        whole = sorted(managed & {district_id} if district_id else managed)
     return Places(
         districts=districts,
         communities=communities,
         community_ids=None if whole_city else list(chosen.values_list("pk", flat=True)),
+        whole_district_ids=whole,
+        other_community_ids=[]
+        if whole_city
+        else list(chosen.exclude(district_id__in=whole).values_list("pk", flat=True)),
         district_id=district_id if any(pk == district_id for pk, _name in districts) else None,
         community_id=community_id if chosen.exists() and community_id else None,
     )

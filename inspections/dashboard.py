@@ -1,16 +1,22 @@
 """The closed-loop figures of the dashboard: rates, medians, overdue, and the workers.
 
-Every figure is an aggregate query over the hazards of the reader's places (three
-queries whatever the city's size): one pass over the range's hazards for the weekly
-trends and their totals (one statement on PostgreSQL, ``grouped_with_total``), the open
-ones now, and one grouped by grid for the workers' table.
+The counts, medians, escalations and overdue-at-each-week's-end come from the hazards'
+daily summary (inspections.summary: a row per district and day, and per community and
+day, kept by every save), so the city's view sums a few thousand rows however many
+hazards it has: one query for the weekly counts, one for the weekly duration buckets
+(medians to a quarter of an hour under two days, an hour under 30 days, said on the
+page), one for overdue at each week's end. Two read the hazards themselves: what is
+open now (overdue and escalated), and the workers' table, grouped by grid (a summary
+per grid and day would hold about as many rows as there are hazards).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,13 +32,21 @@ from config.dashboard import (
     admin_link,
     percent,
     ratio,
-    week_of,
 )
-from config.db import HoursBetween, Median, grouped_with_total
 from grids.display import hours_words, person_name
 from grids.models import Grid, GridAssignment
 from inspections.metrics import CLOSURE_TARGET
-from inspections.models import OPEN_STATUSES, Hazard, HazardSource, HazardStatus
+from inspections.models import (
+    OPEN_STATUSES,
+    DurationMeasure,
+    Hazard,
+    HazardDay,
+    HazardDuration,
+    HazardSource,
+    HazardStatus,
+)
+from inspections.models.summary import WHOLE_DISTRICT
+from inspections.summary import COUNTS, median_hours
 
 # Targets. Closure (92%) is the study's; the others are SafeGrid's defaults, stated on
 # the page next to each figure so nobody mistakes them for the study's.
@@ -45,10 +59,11 @@ WORKER_ROWS = 15
 WORKER_MIN_HAZARDS = 3
 FOUND_BY_OTHERS = (HazardSource.RESIDENT, HazardSource.OPEN311, HazardSource.WHISTLEBLOWER)
 S = HazardStatus
+MEDIANS = {DurationMeasure.TO_ASSIGNMENT: "to_assignment", DurationMeasure.TO_CLOSURE: "to_closure"}
 
 
 def _counts() -> dict[str, Any]:
-    """Conditional counts shared by the totals and the weekly query."""
+    """Conditional counts per grid for the workers' table (the summary's, by hazard)."""
     ended_without_work = Q(status__in=[S.REJECTED, S.DUPLICATE])
     closed = Q(status=S.CLOSED)
     # A grid's hazard with an assignee is its worker's work: a per-row subquery asking
@@ -56,10 +71,6 @@ def _counts() -> dict[str, Any]:
     by_grid_worker = Q(grid__isnull=False, assignee__isnull=False)
     patrol = Q(source=HazardSource.PATROL)
     return {
-        "reported": Count("pk"),
-        "needed": Count("pk", filter=~ended_without_work),
-        "closed": Count("pk", filter=closed),
-        "on_time": Count("pk", filter=closed & Q(closed_at__lte=F("due_at"))),
         "patrol": Count("pk", filter=patrol),
         "patrol_valid": Count("pk", filter=patrol & ~ended_without_work),
         "gridded": Count("pk", filter=Q(grid__isnull=False) & ~Q(source=HazardSource.STAFF)),
@@ -68,8 +79,6 @@ def _counts() -> dict[str, Any]:
         "worker_on_time": Count(
             "pk", filter=closed & by_grid_worker & Q(closed_at__lte=F("due_at"))
         ),
-        "to_assignment": Median(HoursBetween("created_at", "assigned_at")),
-        "to_closure": Median(HoursBetween("created_at", "closed_at"), filter=closed),
     }
 
 
@@ -77,21 +86,61 @@ def _in_range(filters: DashboardFilters) -> QuerySet[Hazard]:
     return Hazard.objects.filter(filters.community_q(), **filters.created_range())
 
 
+def _summary_places(filters: DashboardFilters) -> Q:
+    """The summary rows of the reader's places: a district's row where they read all of
+    it (the whole city: every district's), a community's row otherwise."""
+    places = filters.places
+    if places.community_ids is None:
+        return Q(community_id=WHOLE_DISTRICT)
+    return Q(community_id=WHOLE_DISTRICT, district_id__in=places.whole_district_ids) | Q(
+        community_id__in=places.other_community_ids
+    )
+
+
 def _totals(filters: DashboardFilters) -> dict[str, Any]:
-    """The range's counts and medians (the grand total of the weekly pass)."""
+    """The range's counts and medians (the sum of its weeks)."""
     return _range_pass(filters)[1]
 
 
 def _range_pass(filters: DashboardFilters) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
-    """Every figure of the range, by week and in all, from one pass over its hazards."""
+    """Every count and median of the range, by week and in all, from the daily summary."""
 
     def compute() -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
-        weeks, totals = grouped_with_total(
-            _in_range(filters), group="week", by=TruncWeek("created_at"), aggregates=_counts()
+        in_range = {"day__gte": filters.date_from, "day__lte": filters.date_to}
+        days = HazardDay.objects.filter(_summary_places(filters), **in_range)
+        weekly = days.annotate(week=TruncWeek("day")).values("week")
+        weeks: dict[Any, dict[str, Any]] = {}
+        for row in weekly.annotate(**{c: Sum(c) for c in COUNTS}).order_by():
+            weeks[_monday(row.pop("week"))] = row
+        buckets = (
+            HazardDuration.objects.filter(_summary_places(filters), **in_range)
+            .annotate(week=TruncWeek("day"))
+            .values("week", "measure", "minutes")
+            .annotate(n=Sum("count"))
+            .order_by()
         )
-        return {week_of(row["week"]): row for row in weeks}, totals
+        histograms: dict[tuple[Any, str], Counter[int]] = {}
+        for row in buckets:
+            key = (_monday(row["week"]), row["measure"])
+            histograms.setdefault(key, Counter())[row["minutes"]] += row["n"]
+        totals: dict[str, Any] = {c: sum(w[c] or 0 for w in weeks.values()) for c in COUNTS}
+        for measure, name in MEDIANS.items():
+            whole: Counter[int] = Counter()
+            for week, row in weeks.items():
+                histogram = histograms.get((week, measure), Counter())
+                row[name] = median_hours(histogram)
+                whole.update(histogram)
+            for week, weekly_measure in histograms:  # weeks with times but no counts
+                if week not in weeks and weekly_measure == measure:
+                    whole.update(histograms[(week, measure)])
+            totals[name] = median_hours(whole)
+        return weeks, totals
 
     return filters.memo("inspections.range", compute)
+
+
+def _monday(value: Any) -> Any:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def closed_loop_blocks(filters: DashboardFilters) -> list[Block]:
@@ -134,7 +183,7 @@ def closed_loop_blocks(filters: DashboardFilters) -> list[Block]:
             trend=trend(_hours("to_assignment"), ASSIGNMENT_TARGET_HOURS),
             link=admin_link(hazards, {**link, "status__exact": S.REPORTED}),
             link_text=gettext_lazy("See the unassigned"),
-            note=_("hours, by week"),
+            note=_("hours, by week; read to the quarter hour under two days, the hour beyond"),
         ),
         Figure(
             label=_("Median time to closure"),
@@ -143,7 +192,7 @@ def closed_loop_blocks(filters: DashboardFilters) -> list[Block]:
             meets=None if close is None else close <= CLOSURE_TARGET_HOURS,
             trend=trend(_hours("to_closure"), CLOSURE_TARGET_HOURS),
             link=admin_link(hazards, {**link, "status__exact": S.CLOSED}),
-            note=_("hours, by week"),
+            note=_("hours, by week; read to the quarter hour under two days, the hour beyond"),
         ),
         Figure(
             label=_("Overdue now"),
@@ -186,41 +235,44 @@ def _weekly(filters: DashboardFilters) -> dict[Any, dict[str, Any]]:
 def _open_now(filters: DashboardFilters) -> dict[str, Any]:
     """Overdue and escalated now; overdue at the end of each week; escalations per week."""
     now = timezone.now()
-    ends = filters.week_ends()
-    still_open = Q(status__in=OPEN_STATUSES)
-    # A hazard that ended before the range, or in it without being late or escalated in
-    # it, counts in none of the figures below: leave it out before they are evaluated.
-    ended_in_range_late_or_escalated = Q(closed_at__gte=filters.start) & (
-        Q(closed_at__gt=F("due_at")) | Q(escalated_at__gte=filters.start)
+    today = timezone.localdate()
+    counts = Hazard.objects.filter(filters.community_q(), status__in=OPEN_STATUSES).aggregate(
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        escalated=Count("pk", filter=Q(escalation_level__gt=0)),
     )
-    relevant = Hazard.objects.filter(
-        filters.community_q(), still_open | ended_in_range_late_or_escalated
-    )
-    overdue_at = {
-        f"o{i}": Count(
-            "pk",
-            filter=Q(created_at__lt=end, due_at__lt=end)
-            & (still_open | Q(status=S.CLOSED, closed_at__gt=end)),
+    # A past week's end is a midnight: overdue then is every deadline passed up to that
+    # day less every late closure up to it, over all of history (one pass over the
+    # places' summary rows); the current week's point is now.
+    last_days = _last_days(filters)
+    past = {
+        f"o{i}": Sum(
+            Case(
+                When(day__lte=day, then=F("overdue_start") - F("overdue_end")),
+                default=Value(0),
+            )
         )
-        for i, end in enumerate(ends)
+        for i, day in enumerate(last_days)
+        if day < today
     }
-    starts = [filters.start, *ends[:-1]]
-    escalated_in = {
-        f"e{i}": Count("pk", filter=Q(escalated_at__gte=start, escalated_at__lt=end))
-        for i, (start, end) in enumerate(zip(starts, ends, strict=True))
-    }
-    counts = relevant.aggregate(
-        overdue=Count("pk", filter=still_open & Q(due_at__lt=now)),
-        escalated=Count("pk", filter=still_open & Q(escalation_level__gt=0)),
-        **overdue_at,
-        **escalated_in,
+    overdue_at = (
+        HazardDay.objects.filter(_summary_places(filters)).aggregate(**past) if past else {}
     )
+    weekly = _weekly(filters)
     return {
         "overdue": counts["overdue"],
         "escalated": counts["escalated"],
-        "overdue_by_week": [counts[f"o{i}"] for i in range(len(ends))],
-        "escalated_by_week": [counts[f"e{i}"] for i in range(len(ends))],
+        "overdue_by_week": [
+            overdue_at.get(f"o{i}") or 0 if day < today else counts["overdue"]
+            for i, day in enumerate(last_days)
+        ],
+        "escalated_by_week": [(weekly.get(w) or {}).get("escalations") or 0 for w in filters.weeks],
     }
+
+
+def _last_days(filters: DashboardFilters) -> list[date]:
+    """Each week's last day in the range: its Sunday, the range's end, or today."""
+    today = timezone.localdate()
+    return [min(w + timedelta(days=6), filters.date_to, today) for w in filters.weeks]
 
 
 def worker_blocks(filters: DashboardFilters) -> list[Block]:

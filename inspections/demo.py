@@ -22,6 +22,7 @@ from django.utils import timezone
 from config.demo import DemoContext
 from config.photos import process_photo
 from grids.models import Building, Enterprise, Grid, GridAssignment, Role, RoleGrant
+from inspections import summary
 from inspections.guidance import SEEDED_GUIDANCE
 from inspections.models import (
     BUILDING_SITE_KIND,
@@ -106,6 +107,7 @@ def build_hazards(ctx: DemoContext) -> None:
         _sites(rng, buildings)
         hazards = _hazards(ctx, rng, categories, buildings)
         _photos(hazards)
+        summary.rebuild()  # bulk_create passes Hazard.save by: the dashboard's figures
     ctx.created["hazards"] = hazards
     ctx.write(f"  {len(hazards)} hazards in {len({h.grid_id for h in hazards})} grids")
 

@@ -27,4 +27,4 @@ def assert_query_budget(
     grow()
     after = queries_of(read)
     expected = before if queries is None else queries
-    assert (before, after) == (expected, expected)
+    assert (before, after) == (expected, expected), (before, after, expected)

@@ -21,6 +21,7 @@ from inspections.models.patrols import (
     ItemOutcome,
     ItemResult,
 )
+from inspections.models.summary import DurationMeasure, HazardDay, HazardDuration
 
 __all__ = [
     "BUILDING_SITE_KIND",
@@ -30,7 +31,10 @@ __all__ = [
     "ChecklistItem",
     "ChecklistTemplate",
     "EventKind",
+    "DurationMeasure",
     "Hazard",
+    "HazardDay",
+    "HazardDuration",
     "HazardEvent",
     "HazardSource",
     "HazardStatus",

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -262,8 +264,29 @@ class Hazard(models.Model):
             models.Index(fields=["lat", "lng"], name="hazard_location_idx"),
         ]
 
+    # The figure fields as loaded or last saved (see ``save``); not a column.
+    _figures_state: dict[str, Any] | None = None
+
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, and move the dashboard's daily figures by the change (inspections.summary)."""
+        from inspections.summary import FIELDS, apply_change
+
+        with transaction.atomic(savepoint=False):
+            adding = self._state.adding
+            before = None if adding else getattr(self, "_figures_state", None)
+            if before is None and not adding and self.pk is not None:
+                before = Hazard.objects.filter(pk=self.pk).values(*FIELDS).first()
+            super().save(*args, **kwargs)
+            after = {name: getattr(self, name) for name in FIELDS}
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and before is not None:
+                saved = {self._meta.get_field(f).attname for f in update_fields}  # type: ignore[union-attr]
+                after = {k: after[k] if k in saved else before[k] for k in FIELDS}
+            apply_change(before, after)
+            self._figures_state = after
 
     @property
     def is_open(self) -> bool:
@@ -271,6 +294,36 @@ class Hazard(models.Model):
 
     def is_overdue(self, *, now: datetime) -> bool:
         return hazard_is_overdue(status=self.status, due_at=self.due_at, now=now)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Hazard:
+        instance = super().from_db(db, field_names, values)
+        instance._figures_state = instance._loaded_figures_state()
+        return instance
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._figures_state = self._loaded_figures_state()
+
+    def _loaded_figures_state(self) -> dict[str, Any] | None:
+        from inspections.summary import FIELDS
+
+        deferred = self.get_deferred_fields()  # attnames
+        if any(name in deferred for name in FIELDS):
+            return None  # not all loaded: read from the database before the save
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+@receiver(pre_delete, sender=Hazard, dispatch_uid="hazard_figures_on_delete")
+def _hazard_deleted(sender: type[Hazard], instance: Hazard, **kwargs: Any) -> None:
+    """A hazard deleted (one, a queryset or a cascade): its figures go with it, in the
+    deletion's transaction."""
+    from inspections.summary import FIELDS, apply_change
+
+    before = getattr(instance, "_figures_state", None)
+    if before is None:
+        before = Hazard.objects.filter(pk=instance.pk).values(*FIELDS).first()
+    apply_change(before, None)
 
 
 class EventKind(models.TextChoices):

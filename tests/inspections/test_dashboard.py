@@ -34,8 +34,16 @@ from tests.queries import assert_query_budget
 
 pytestmark = pytest.mark.django_db
 
-# The whole page, every panel: one statement fewer per weekly pass on PostgreSQL (ROLLUP).
-DASHBOARD_QUERIES = {"postgresql": 29, "sqlite": 31}
+# The whole page, every panel: one statement fewer on PostgreSQL (the points' ROLLUP).
+DASHBOARD_QUERIES = {"postgresql": 31, "sqlite": 32}
+
+
+def change(hazard: Hazard, **fields: Any) -> Hazard:
+    """Set fields and save, as a service would: the daily figures follow the save."""
+    for name, value in fields.items():
+        setattr(hazard, name, value)
+    hazard.save()
+    return hazard
 
 
 def filters_for(user: Any, **query: Any) -> Any:
@@ -75,10 +83,10 @@ def hazards(city, report) -> dict[str, Hazard]:
     made = {}
     for name, fields in rows.items():
         hazard = report(user=UserFactory())
-        Hazard.objects.filter(pk=hazard.pk).update(created_at=t0, **fields)
+        change(hazard, created_at=t0, **fields)
         made[name] = hazard
     old = report(user=UserFactory())
-    Hazard.objects.filter(pk=old.pk).update(created_at=t0 - timedelta(days=120))
+    change(old, created_at=t0 - timedelta(days=120))
     return made
 
 
@@ -255,9 +263,7 @@ def test_the_dashboard_costs_the_same_queries_for_a_bigger_city(city, hazards, r
             make_worker(grid)
         for days in (1, 9, 20, 40):
             hazard = report(user=UserFactory())
-            Hazard.objects.filter(pk=hazard.pk).update(
-                created_at=timezone.now() - timedelta(days=days)
-            )
+            change(hazard, created_at=timezone.now() - timedelta(days=days))
         give_points(make_resident(city.community), 40)
 
     def read() -> None:
@@ -283,7 +289,7 @@ def test_overdue_at_each_weeks_end_counts_late_closures_only_while_they_were_lat
     }  # fmt: skip
     for fields in shapes.values():
         hazard = report(user=UserFactory())
-        Hazard.objects.filter(pk=hazard.pk).update(**fields)
+        change(hazard, **fields)
     filters = filters_for(city.staff)
     shown = figures(closed_loop_blocks(filters))
     late, escalated = shapes["late"], shapes["escalated_then_closed"]
