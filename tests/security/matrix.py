@@ -7,6 +7,8 @@ A cell's expectation is written in the table as one of:
 - ``"login"``: a redirect to the admin's sign-in page (302);
 - ``"gone"``: the admin's answer to an object the user may not open: a redirect to the
   admin index (302) with "does not exist";
+- ``"saved"``: an admin form accepted and saved: a redirect (302) that is neither to the
+  sign-in page nor to the admin index;
 - ``(200, "hazard_a hazard_a2")``: that status, and the rows listed are exactly the rows
   named (labels of ``World.rows``; an empty string for none; ``ALL`` for every row of the
   model, ``ALL_BUT_TIPS`` for every event but the tips programme's).
@@ -19,6 +21,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode
 
@@ -194,6 +197,8 @@ def describe(world: World, table_row: Row, role: str) -> str:
         return '"login"'
     if status == 302 and location.rstrip("/").endswith("/admin"):
         return '"gone"'
+    if status == 302 and table_row.method == "POST" and location.startswith("/admin/"):
+        return '"saved"'
     if listed:
         if table_row.model is not None and listed == named_rows(world, table_row, "ALL"):
             return '(200, "ALL")'
@@ -220,6 +225,13 @@ def mismatch(world: World, table_row: Row, role: str) -> str | None:
         ok = status == 302 and "/admin/login/" in location
     elif expected == "gone":
         ok = status == 302 and location.rstrip("/").endswith("/admin") and "login" not in location
+    elif expected == "saved":
+        ok = (
+            status == 302
+            and location.startswith("/admin/")
+            and "/admin/login/" not in location
+            and not location.rstrip("/").endswith("/admin")
+        )
     elif isinstance(expected, tuple):
         want_status, labels = expected
         want = named_rows(world, table_row, labels) if labels else set()
@@ -232,3 +244,65 @@ def mismatch(world: World, table_row: Row, role: str) -> str | None:
     if ok:
         return None
     return f"{role}: expected {expected!r}, got {status} {location}".rstrip()
+
+
+class _FormFields(HTMLParser):
+    """What a browser would submit from an admin page's form (``form_id``): every named
+    input, checked box, selected option and text area; file inputs stay empty."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+            return
+        name = a.get("name")
+        if not self.inside or not name and tag != "option":
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("file", "submit", "button", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((name or "", a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select is not None and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea, self._text = name, []
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.fields.append((self._textarea, "".join(self._text).lstrip("\n")))
+            self._textarea = None
+
+
+def admin_form_data(world: World, url: str, form_id: str) -> dict[str, list[str]]:
+    """The fields of the form at ``url`` as the administrator's browser would send them
+    back unchanged (the probe every role then submits to an add or change route)."""
+    response = world.clients["administrator"].get(url)
+    parser = _FormFields(form_id)
+    parser.feed(response.content.decode("utf-8", "replace"))
+    data: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    data.setdefault("_save", ["Save"])
+    return data

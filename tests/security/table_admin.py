@@ -8,9 +8,11 @@ visitors are sent to the sign-in page everywhere.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 
-from tests.security.matrix import Row, row
+from tests.security.matrix import Row, admin_form_data, row
 
 SIGNED_OUT = {"anon": "login", "res": "login", "res2": "login", "wrk": "login", "wrk2": "login"}
 SHORT_ROLES = ("anon", "res", "res2", "wrk", "wrk2", "stf", "stf2", "tip", "tip2", "mgr", "adm")
@@ -1660,4 +1662,593 @@ def action_rows() -> list[Row]:
     return table
 
 
-TABLE: list[Row] = [*model_rows(), *SITE, *action_rows()]
+# model label -> {form: {role: expect}}: the side-A object's change form, as the
+# administrator's browser shows it, submitted back unchanged by every role to its change
+# route and as a new object to its add route; and its delete page confirmed. Roles not
+# named are the signed-out ones ("login").
+FORMS: dict[str, dict[str, dict]] = {
+    "auth.group": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "knox.authtoken": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "django_tasks_database.dbtaskresult": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "realtime.event": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "grids.user": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "grids.district": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "grids.community": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "grids.grid": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "grids.building": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": "saved", "stf2": 200, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "grids.gridassignment": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "grids.enterprise": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": "saved", "stf2": 200, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "inspections.hazard": {
+        "change": {"stf": 405, "stf2": 405, "tip": 405, "tip2": 405, "mgr": 405, "adm": 405},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "inspections.category": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "inspections.checklisttemplate": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "inspections.inspection": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "open311.apikey": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "open311.open311submission": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "tips.tip": {
+        "change": {
+            "res": 404,
+            "res2": 404,
+            "wrk": 404,
+            "wrk2": 404,
+            "stf": 404,
+            "stf2": 404,
+            "tip": 405,
+            "tip2": 404,
+            "mgr": 404,
+            "adm": 404,
+        },
+        "add": {
+            "res": 404,
+            "res2": 404,
+            "wrk": 404,
+            "wrk2": 404,
+            "stf": 404,
+            "stf2": 404,
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 404,
+            "adm": 404,
+        },
+        "delete": {
+            "res": "same",
+            "res2": "same",
+            "wrk": "same",
+            "wrk2": "same",
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "tips.tipfigure": {
+        "change": {
+            "res": 404,
+            "res2": 404,
+            "wrk": 404,
+            "wrk2": 404,
+            "stf": 404,
+            "stf2": 404,
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 404,
+            "adm": 404,
+        },
+        "add": {
+            "res": 404,
+            "res2": 404,
+            "wrk": 404,
+            "wrk2": 404,
+            "stf": 404,
+            "stf2": 404,
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 404,
+            "adm": 404,
+        },
+        "delete": {
+            "res": "same",
+            "res2": "same",
+            "wrk": "same",
+            "wrk2": "same",
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "points.account": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "points.ledgerentry": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "points.pendingaward": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "points.earningrule": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "points.reward": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": "saved", "stf2": 200, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "points.voucher": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "volunteers.skill": {
+        "change": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "volunteers.volunteerprofile": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "volunteers.certificate": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "volunteers.team": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": "saved", "stf2": 200, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "volunteers.course": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": "saved", "stf2": 200, "tip": 403, "tip2": 403, "mgr": 403, "adm": "saved"},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+    "volunteers.trainingsession": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": 200, "stf2": 200, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "volunteers.enrolment": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "volunteers.activity": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": 200, "stf2": 200, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "volunteers.signup": {
+        "change": {
+            "stf": "saved",
+            "stf2": "gone",
+            "tip": 403,
+            "tip2": 403,
+            "mgr": 403,
+            "adm": "saved",
+        },
+        "add": {"stf": 403, "stf2": 403, "tip": 403, "tip2": 403, "mgr": 403, "adm": 403},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "changed",
+        },
+    },
+    "dispatch.dispatch": {
+        "change": {"stf": 405, "stf2": 405, "tip": 405, "tip2": 405, "mgr": 405, "adm": 405},
+        "add": {"stf": 200, "stf2": 200, "tip": 403, "tip2": 403, "mgr": 403, "adm": 200},
+        "delete": {
+            "stf": "same",
+            "stf2": "same",
+            "tip": "same",
+            "tip2": "same",
+            "mgr": "same",
+            "adm": "same",
+        },
+    },
+}
+
+
+def form_rows() -> list[Row]:
+    table: list[Row] = []
+    for label, (obj, _pages) in MODELS.items():
+        app_label, model_name = label.split(".")
+        base = f"/admin/{app_label}/{model_name}/"
+        change = base + f"{{{obj}.pk}}/change/"
+        forms = FORMS.get(label, {})
+
+        def probe(world: Any, change: str = change, form_id: str = f"{model_name}_form") -> Any:
+            return admin_form_data(world, change.format_map(world.rows), form_id)
+
+        for form, route, url in (
+            ("change", f"{app_label}_{model_name}_change", change),
+            ("add", f"{app_label}_{model_name}_add", base + "add/"),
+        ):
+            table.append(
+                row(
+                    route, "POST", url, None, data=probe,
+                    content_type="application/x-www-form-urlencoded",
+                    **{**SIGNED_OUT, **forms.get(form, {})},
+                )
+            )  # fmt: skip
+        table.append(
+            row(
+                f"{app_label}_{model_name}_delete", "POST", base + f"{{{obj}.pk}}/delete/", None,
+                data={"post": "yes"}, content_type="application/x-www-form-urlencoded",
+                watch=obj, **{**SIGNED_OUT, **forms.get("delete", {})},
+            )
+        )  # fmt: skip
+    return table
+
+
+TABLE: list[Row] = [*model_rows(), *SITE, *action_rows(), *form_rows()]
