@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from config.realtime.groups import audiences_module
+from config.realtime.threads import call_layer
 from config.realtime.tickets import ws_tickets_drop
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def token_group(token_key: str) -> str:
 
 def _send(group: str, message_type: str) -> None:
     try:
-        async_to_sync(get_channel_layer().group_send)(group, {"type": message_type})
+        call_layer(get_channel_layer().group_send, group, {"type": message_type})
     except Exception:
         logger.exception("realtime: could not send %s to %s", message_type, group)
 

@@ -29,7 +29,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -38,6 +37,7 @@ from django.utils import timezone
 from config.realtime.catalogue import EventType, event_type
 from config.realtime.groups import audiences_module
 from config.realtime.models import Event, EventAudience
+from config.realtime.threads import call_layer
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def publish_many(
 def deliver_many(*, batch: list[tuple[Event, list[str]]]) -> int:
     """Hand logged events to the layer in order; stops at the first failure (they stay in
     the log for the flush). Returns how many were delivered."""
-    delivered = async_to_sync(_send_batch)(batch)
+    delivered = call_layer(_send_batch, batch)
     Event.objects.filter(pk__in=delivered).update(published_at=timezone.now())
     if len(delivered) < len(batch):
         _flush_soon()
@@ -159,10 +159,10 @@ def deliver(*, event: Event, groups: list[str]) -> bool:
 
 
 def _send(event: Event, groups: list[str]) -> bool:
-    """One trip to the event loop for all of the event's groups (each ``async_to_sync``
-    is a hop between threads, and outside a server a new event loop)."""
+    """One trip to the event loop for all of the event's groups (each is a hop between
+    threads; see ``call_layer``)."""
     try:
-        async_to_sync(_send_groups)(event, groups)
+        call_layer(_send_groups, event, groups)
     except Exception:
         logger.exception("realtime: could not deliver event %s; it stays in the log", event.pk)
         return False
@@ -201,6 +201,6 @@ def flush_unpublished(*, limit: int = FLUSH_BATCH) -> int:
     batch = [(event, [audience.group for audience in event.audiences.all()]) for event in pending]
     if not batch:
         return 0
-    delivered = async_to_sync(_send_batch)(batch)  # stops at the first failure, in order
+    delivered = call_layer(_send_batch, batch)  # stops at the first failure, in order
     Event.objects.filter(pk__in=delivered).update(published_at=timezone.now())
     return len(delivered)
