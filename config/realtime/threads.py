@@ -56,9 +56,11 @@ def _under_server_loop() -> bool:
     Daphne, ``database_sync_to_async``): ``async_to_sync`` then hands the work to that
     loop, which already holds the channel layer's connections."""
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    return loop is not None and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", 0) == (
-        os.getpid()
-    )
+    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", 0) != os.getpid():
+        return False
+    # asgiref leaves the thread's last server loop behind: a loop since closed (a test's,
+    # a server's that stopped) is not one to hand work to.
+    return bool(loop.is_running())
 
 
 def _loop_for_layer() -> asyncio.AbstractEventLoop:

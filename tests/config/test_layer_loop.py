@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 
 import pytest
@@ -60,3 +61,32 @@ def test_a_layer_that_does_not_answer_gives_up(monkeypatch: pytest.MonkeyPatch) 
         call_layer(hang)
     assert started.is_set()
     assert call_layer(_where)[1] == "channel-layer-loop"  # the loop still serves the next
+
+
+def test_a_server_loop_left_behind_and_closed_is_not_used() -> None:
+    """asgiref keeps a thread's last server loop in its thread-local after the server has
+    gone (a finished async test, in CI): that loop is closed, and work handed to it would
+    fall back to a new loop per call."""
+    from asgiref.sync import SyncToAsync
+
+    stale = asyncio.new_event_loop()
+    stale.close()
+    local = SyncToAsync.threadlocal
+    saved = {
+        k: getattr(local, k)
+        for k in ("main_event_loop", "main_event_loop_pid")
+        if hasattr(local, k)
+    }
+    local.main_event_loop, local.main_event_loop_pid = stale, os.getpid()
+    try:
+        loop, thread = call_layer(_where)
+        again, _ = call_layer(_where)
+    finally:
+        for k in ("main_event_loop", "main_event_loop_pid"):
+            if k in saved:
+                setattr(local, k, saved[k])
+            elif hasattr(local, k):
+                delattr(local, k)
+
+    assert thread == "channel-layer-loop"
+    assert loop is again and loop.is_running()
