@@ -8,7 +8,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -170,13 +170,11 @@ def test_the_command_rebuilds_with_a_progress_bar(city, report) -> None:
     assert district_row(city)["reported"] == 1
 
 
-def test_debug_tmp(city, report, client_for):
-    staff, worker = client_for(city.staff), client_for(city.worker)
-    closed = report()
-    print("A", figures()[1])
-    assert act(staff, closed, "assign", assignee=city.worker.pk).status_code == 200
-    print("B", figures()[1])
-    assert act(worker, closed, "start").status_code == 200
-    print("C", figures()[1])
-    rebuild()
-    print("R", figures()[1])
+def test_the_command_refuses_a_chunk_below_one(city, report) -> None:
+    report()
+    before = list(HazardDay.objects.values())
+
+    with pytest.raises(CommandError, match="--chunk must be at least 1"):
+        call_command("rebuild_hazard_figures", "--chunk", "0", stdout=StringIO())
+
+    assert list(HazardDay.objects.values()) == before
